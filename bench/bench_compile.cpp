@@ -1,0 +1,152 @@
+// Compile-time benchmark: how long the front half (load, check, lower,
+// preflight) takes on generated programs of growing size, and whether time
+// grows linearly. Prints figures and ratios; asserts nothing (targets live
+// in docs/performance.md and the closing notes of the issues).
+//
+//   build/bench/bench_compile [--repeat N]
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "cli/driver.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A program with `resources` resources in a realistic mix: buckets,
+// counters, queues with consumers that write to the buckets, an Api route
+// per ten resources, and a class instance per twenty.
+auto GenerateProgram(int resources) -> std::string {
+  std::string text = "bring cloud;\n\nclass Store {\n  data: cloud.Bucket;\n  new() { this.data = new cloud.Bucket(); }\n"
+                     "  pub inflight save(k: str, v: str) { this.data.put(k, v); }\n}\n\n"
+                     "let api = new cloud.Api();\n";
+  int made = 1;
+  for (int i = 0; made < resources; ++i) {
+    std::string n = std::to_string(i);
+    switch (i % 4) {
+      case 0:
+        text += "let b" + n + " = new cloud.Bucket() as \"bucket" + n + "\";\n";
+        made += 1;
+        break;
+      case 1:
+        text += "let c" + n + " = new cloud.Counter(initial: " + n + ") as \"counter" + n + "\";\n";
+        made += 1;
+        break;
+      case 2:
+        text += "let q" + n + " = new cloud.Queue(timeout: 10s) as \"queue" + n + "\";\n";
+        text += "q" + n + ".setConsumer(inflight (msg: str) => {\n  b" + std::to_string(i - 2) + ".put(\"k-{msg}\", msg);\n  c" +
+                std::to_string(i - 1) + ".inc();\n});\n";
+        made += 1;
+        break;
+      case 3:
+        if (i % 20 == 3) {
+          text += "let s" + n + " = new Store() as \"store" + n + "\";\n";
+          made += 2;
+        } else {
+          text += "api.get(\"/r" + n + "\", inflight (req: cloud.ApiRequest): cloud.ApiResponse => {\n  return cloud.ApiResponse { status: 200, body: \"{c" +
+                  std::to_string(i - 2) + ".peek()}\" };\n});\n";
+        }
+        break;
+    }
+  }
+  return text;
+}
+
+// A realistic 200-line program: the generator's mix, cut at 200 lines.
+auto TwoHundredLines() -> std::string {
+  std::string text = GenerateProgram(200);
+  size_t pos = 0;
+  for (int line = 0; line < 200 && pos != std::string::npos; ++line) pos = text.find('\n', pos + 1);
+  text = text.substr(0, pos + 1);
+  // Never cut inside a closure: drop a trailing unfinished statement.
+  size_t last = text.rfind("\n});\n");
+  size_t last_let = text.rfind("\nlet ");
+  if (last_let != std::string::npos && (last == std::string::npos || last_let > last)) {
+    size_t end = text.find(";\n", last_let);
+    if (end == std::string::npos) text = text.substr(0, last_let + 1);
+    else text = text.substr(0, end + 2);
+  } else if (last != std::string::npos) {
+    text = text.substr(0, last + 5);
+  }
+  return text;
+}
+
+auto PeakRssMb() -> double {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
+}
+
+struct Timing {
+  double median_ms = 0;
+  bool ok = false;
+  size_t resources = 0;
+  size_t lines = 0;
+};
+
+auto TimeCompile(const std::string& text, int repeat) -> Timing {
+  fs::path dir = fs::temp_directory_path() / ("wdsl-bench-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  fs::path file = dir / "main.w";
+  std::ofstream(file) << text;
+  std::vector<double> samples;
+  Timing timing;
+  timing.lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+  for (int i = 0; i < repeat; ++i) {
+    wdsl::SourceManager sources;
+    wdsl::Diagnostics diagnostics(sources);
+    wdsl::CompileOptions options;
+    options.entry = file.string();
+    auto start = std::chrono::steady_clock::now();
+    wdsl::CompileResult result = wdsl::Compile(options, sources, diagnostics);
+    samples.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    timing.ok = result.program.has_value();
+    if (result.program) timing.resources = result.program->resources.size();
+    if (!timing.ok) {
+      std::fprintf(stderr, "%s", diagnostics.RenderAll(false).substr(0, 4000).c_str());
+      break;
+    }
+  }
+  fs::remove_all(dir);
+  std::sort(samples.begin(), samples.end());
+  timing.median_ms = samples[samples.size() / 2];
+  return timing;
+}
+
+}  // namespace
+
+auto main(int argc, char** argv) -> int {
+  int repeat = 5;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], "--repeat") == 0) repeat = std::max(1, std::atoi(argv[i + 1]));
+  }
+  std::printf("wdsl compile benchmark (load + check + lower + preflight, in process, median of %d)\n\n", repeat);
+
+  Timing small = TimeCompile(TwoHundredLines(), repeat * 4);
+  std::printf("%-28s %8zu lines %6zu resources %9.2f ms  %s\n", "200-line program", small.lines, small.resources,
+              small.median_ms, small.ok ? "" : "FAILED");
+
+  std::printf("\n%-10s %8s %10s %10s %12s %14s\n", "resources", "lines", "ms", "ms/1k res", "ratio vs 500", "linear would be");
+  double base = 0;
+  for (int n : {500, 1000, 5000, 10000}) {
+    Timing t = TimeCompile(GenerateProgram(n), n >= 5000 ? std::max(1, repeat / 2) : repeat);
+    if (!t.ok) {
+      std::printf("%-10d FAILED\n", n);
+      return 1;
+    }
+    if (base == 0) base = t.median_ms;
+    std::printf("%-10zu %8zu %10.1f %10.1f %12.2f %14.2f\n", t.resources, t.lines, t.median_ms,
+                t.median_ms * 1000.0 / static_cast<double>(t.resources), t.median_ms / base, n / 500.0);
+  }
+  std::printf("\npeak RSS %.0f MB\n", PeakRssMb());
+  return 0;
+}

@@ -1,0 +1,116 @@
+// Command-line behaviour of `wdsl`: help, versions, exit codes, bad input
+// that must give diagnostics (never a crash or hang), and atomic output.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+
+#include "tests/run_wdsl.h"
+
+namespace wdsl::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(CliTest, VersionAndHelp) {
+  RunResult version = RunWdsl({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_NE(version.out.find("wdsl "), std::string::npos);
+  RunResult help = RunWdsl({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* command : {"build", "run", "test", "check", "lsp"}) {
+    EXPECT_NE(help.out.find(command), std::string::npos) << command << " missing from --help";
+  }
+  RunResult build_help = RunWdsl({"build", "--help"});
+  EXPECT_EQ(build_help.exit_code, 0);
+  EXPECT_NE(build_help.out.find("--target"), std::string::npos);
+}
+
+TEST(CliTest, CommandsNotBuiltYetSaySoAndExit2) {
+  for (const char* command : {"run", "test", "lsp"}) {
+    RunResult run = RunWdsl({command});
+    EXPECT_EQ(run.exit_code, 2) << command;
+    EXPECT_NE(run.err.find("not implemented yet"), std::string::npos) << command << ": " << run.err;
+  }
+}
+
+TEST(CliTest, MissingFileIsAnEnvironmentError) {
+  RunResult run = RunWdsl({"check", "no/such/file.w"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("E0001"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("no/such/file.w"), std::string::npos) << run.err;
+}
+
+TEST(CliTest, InvalidUtf8IsReported) {
+  std::string dir = TempDir("utf8");
+  WriteFile(dir + "/main.w", "let x = \"ok\";\nlet y = \"\xff\xfe\";\n");
+  RunResult run = RunWdsl({"check", dir + "/main.w"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("E0002"), std::string::npos) << run.err;
+  fs::remove_all(dir);
+}
+
+TEST(CliTest, DeepNestingGivesADiagnostic) {
+  std::string dir = TempDir("nesting");
+  WriteFile(dir + "/main.w", "let x = " + std::string(10000, '(') + "1" + std::string(10000, ')') + ";\n");
+  RunResult run = RunWdsl({"check", dir + "/main.w"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("E0003"), std::string::npos) << run.err.substr(0, 2000);
+  WriteFile(dir + "/main.w", std::string(10000, '{') + std::string(10000, '}'));
+  run = RunWdsl({"check", dir + "/main.w"});
+  EXPECT_EQ(run.exit_code, 1) << run.err.substr(0, 2000);
+  fs::remove_all(dir);
+}
+
+TEST(CliTest, RandomBytesGiveDiagnosticsQuickly) {
+  std::string dir = TempDir("random");
+  std::mt19937 rng(42);
+  std::string bytes(1 << 20, '\0');
+  for (char& c : bytes) c = static_cast<char>(rng());
+  WriteFile(dir + "/main.w", bytes);
+  auto start = std::chrono::steady_clock::now();
+  RunResult run = RunWdsl({"check", dir + "/main.w"});
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_LT(seconds, 30.0) << "a hang-like slowdown on random input";
+  // Printable garbage too: looks like code, is not.
+  std::string text;
+  const std::string alphabet = "abc{}()[];:=\"' \n.,+-*/<>!?@#0123456789inflightletclassnew";
+  for (int i = 0; i < (1 << 20); ++i) text += alphabet[rng() % alphabet.size()];
+  WriteFile(dir + "/main.w", text);
+  run = RunWdsl({"check", dir + "/main.w"});
+  EXPECT_EQ(run.exit_code, 1);
+  fs::remove_all(dir);
+}
+
+TEST(CliTest, ErrorCountIsCapped) {
+  std::string dir = TempDir("cap");
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += "let v" + std::to_string(i) + " = unknown" + std::to_string(i) + ";\n";
+  WriteFile(dir + "/main.w", text);
+  RunResult run = RunWdsl({"check", dir + "/main.w"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("E0004"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(CliTest, BuildWritesIrAndAFailedBuildKeepsThePreviousOutput) {
+  std::string dir = TempDir("build");
+  WriteFile(dir + "/main.w", "bring cloud;\nlet b = new cloud.Bucket();\n");
+  RunResult ok = RunWdsl({"build", "main.w", "--target", "ir"}, dir);
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  std::string ir = ReadFile(dir + "/target/main.ir/ir.json");
+  EXPECT_NE(ir.find("root/Default/Bucket"), std::string::npos) << ir;
+  WriteFile(dir + "/main.w", "bring cloud;\nlet b = new cloud.Bucket(;\n");
+  RunResult bad = RunWdsl({"build", "main.w", "--target", "ir"}, dir);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(ReadFile(dir + "/target/main.ir/ir.json"), ir) << "a failed build must not touch the previous output";
+  for (const auto& entry : fs::directory_iterator(dir + "/target")) {
+    EXPECT_EQ(entry.path().filename(), "main.ir") << "leftover " << entry.path();
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace wdsl::testing
