@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages that wdsl needs to build and test, and only
+# those that are missing, so running it again is cheap (docs/building.md says
+# why each package is here).
+#
+#   ./scripts/setup.sh                      build + test dependencies
+#   WDSL_NEED_BENCH=1 ./scripts/setup.sh    ... plus hyperfine (make bench)
+#   WDSL_NEED_DOCKER=1 ./scripts/setup.sh   ... plus a running Docker engine
+#
+# As root it installs with apt-get; as another user it prints the exact
+# apt-get line to run and exits 1.
+set -euo pipefail
+
+packages=(
+  build-essential        # g++, make
+  cmake
+  ninja-build
+  antlr4                 # the ANTLR tool: generates the C++ parser from grammar/
+  default-jre-headless   # runs the ANTLR tool
+  libantlr4-runtime-dev
+  libfmt-dev
+  libyaml-cpp-dev
+  nlohmann-json3-dev
+  libboost-dev           # Boost.Process for the Docker driver
+  libcli11-dev           # command line of the wdsl binary
+  libxxhash-dev          # content hashes of images and IR
+  libgtest-dev
+  libgmock-dev
+  clang                  # libFuzzer builds (make fuzz)
+  libclang-rt-14-dev     # clang's sanitizer and fuzzer runtimes
+  graphviz               # dot: renders resource graphs
+)
+if [[ "${WDSL_NEED_BENCH:-0}" == 1 ]]; then
+  packages+=(hyperfine)
+fi
+
+is_installed() {
+  [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
+}
+
+missing=()
+for pkg in "${packages[@]}"; do
+  is_installed "$pkg" || missing+=("$pkg")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#packages[@]} packages present"
+else
+  install_line="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+  if [[ "$(id -u)" != 0 ]]; then
+    echo "setup: missing packages: ${missing[*]}" >&2
+    echo "setup: not root, so not installing them; run as root:" >&2
+    echo "  $install_line" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt_opts=(-q -y -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300)
+  log="$(mktemp /tmp/wdsl-setup.XXXXXX.log)"
+  if ! { apt-get "${apt_opts[@]}" update &&
+         apt-get "${apt_opts[@]}" install --no-install-recommends "${missing[@]}"; } \
+       </dev/null >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    echo "setup: apt-get failed (full log: $log); the command was:" >&2
+    echo "  $install_line" >&2
+    exit 1
+  fi
+  rm -f "$log"
+  for pkg in "${missing[@]}"; do
+    is_installed "$pkg" || { echo "setup: $pkg is still not installed" >&2; exit 1; }
+  done
+  echo "setup: installed ${#missing[@]} package(s)"
+fi
+
+if [[ "${WDSL_NEED_DOCKER:-0}" == 1 ]]; then
+  # shellcheck source=scripts/docker.sh
+  source "$(dirname "${BASH_SOURCE[0]}")/docker.sh"
+  ensure_docker
+fi
