@@ -1,0 +1,4 @@
+if x {
+  log("a");
+else {
+}

@@ -1,0 +1,2 @@
+/* comment never closed
+let x = 1;

@@ -1,0 +1,2 @@
+let s = "never closed;
+log(s);
