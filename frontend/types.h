@@ -26,7 +26,8 @@ enum class TypeKind : uint8_t {
 struct Type {
   TypeKind kind = TypeKind::kError;
   const Type* element = nullptr;     // collections, optional
-  std::vector<const Type*> params;   // function parameter types
+  std::vector<const Type*> params;   // function parameter types; kClass: the
+                                     // type arguments of a generic stdlib class
   std::vector<bool> param_optional;  // function: parameter may be omitted
   const Type* result = nullptr;      // function result
   ast::Phase phase = ast::Phase::kPreflight;  // function phase
@@ -69,7 +70,8 @@ struct Symbol {
   // including inherited ones; bases and implemented interfaces.
   std::map<std::string, const Symbol*> members;
   const Symbol* base = nullptr;
-  std::vector<const Symbol*> interfaces;
+  std::vector<const Symbol*> interfaces;  // structs: the structs it extends
+  std::vector<std::string> type_params;   // stdlib generic classes: {"T"}
   bool is_resource = false;  // a preflight class: instances get path ids
 
   // Enums: members in declaration order.
@@ -112,9 +114,20 @@ class Semantics {
   // Every module the compilation loaded (stdlib and user files), by name.
   std::map<std::string, const Symbol*> modules;
 
+  // AST nodes the checker makes (the struct literals of named arguments);
+  // owned here so they live as long as the annotations that point at them.
+  template <typename T, typename... Args>
+  auto NewNode(Args&&... args) -> T* {
+    auto node = std::make_unique<T>(std::forward<Args>(args)...);
+    T* raw = node.get();
+    nodes_.push_back(std::move(node));
+    return raw;
+  }
+
  private:
   std::vector<std::unique_ptr<Symbol>> symbols_;
   std::vector<std::unique_ptr<Type>> types_;
+  std::vector<std::unique_ptr<ast::Node>> nodes_;
   std::map<std::pair<TypeKind, const Type*>, const Type*> interned_;
   const Type *num_, *str_, *bool_, *duration_, *void_, *any_, *nil_, *json_, *mut_json_, *error_;
 };

@@ -1,0 +1,3 @@
+// expect: E0101 at 2:10 "expected `;` after the statement"
+let x = 1
+let y = 2;

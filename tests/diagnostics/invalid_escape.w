@@ -1,0 +1,2 @@
+// expect: E0105 at 2:14 "invalid escape sequence"
+let s = "bad \u{zz} escape";

@@ -1,0 +1,4 @@
+// expect: E0206 at 4:7 "`./cycle_a.w` brings itself through a cycle of files"
+// Two files that bring each other: whichever is the entry, the other one's
+// `bring` closes the cycle.
+bring "./cycle_b.w" as b;

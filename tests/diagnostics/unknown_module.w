@@ -1,0 +1,2 @@
+// expect: E0203 at 2:7 "unknown module `clod`"
+bring clod;
