@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -36,6 +37,10 @@ struct LimitExceeded : std::runtime_error {
 struct Limits {
   uint64_t max_steps = 0;     // 0: unlimited (nodes evaluated)
   uint32_t max_depth = 2000;  // call depth
+  // C++ stack the evaluator may use below the point where it was entered;
+  // 0: whatever the running thread has left, minus a safety margin. Deep
+  // expressions and calls past it fail as "maximum call depth exceeded".
+  size_t max_stack_bytes = 0;
 };
 
 class Interpreter;
@@ -79,6 +84,13 @@ class Interpreter {
   auto MakeClosure(int32_t function, std::vector<Value> captures) -> Value;
   auto Steps() const -> uint64_t;
   auto GetProgram() const -> const Program&;
+  auto GetHost() -> Host&;
+  // The fields of the user preflight class instance with this path, as they
+  // are now (null if no such instance was created by this interpreter).
+  auto InstanceFields(const std::string& path) const -> const std::vector<std::pair<std::string, Value>>*;
+  // A slot of the frame of a kTopLevel function that has run (or is
+  // running); nullopt if it has not or the slot does not exist.
+  auto TopLevelSlot(int32_t function, int32_t slot) const -> std::optional<Value>;
 
  private:
   struct Impl;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,14 @@ struct ClassInfo {
   int32_t inflight_init = -1;  // `inflight new()`
 };
 
+// A resource that inflight code (or a container) uses, and the inflight
+// operations called on it: the result of the bind pass (ir/bind.h).
+struct Lift {
+  std::string resource;          // path id
+  std::vector<std::string> ops;  // sorted, unique
+  std::string via;               // "code" (found in inflight code) or "binding" (a workload's `bindings`)
+};
+
 // A resource in the tree built by preflight code.
 struct Resource {
   std::string path;    // "root/Default/orders": stable, unique
@@ -79,6 +88,11 @@ struct Resource {
   // (same encoding), read by their inflight methods through `this`.
   nlohmann::json fields = nlohmann::json::object();
   SourcePos pos;
+  // Filled by the passes over the IR (issue: lifts, bindings, permissions):
+  // what this resource's inflight code or container uses, and the
+  // permissions that follow per target ({"tf-aws": [...], "sim": [...]}).
+  std::vector<Lift> lifts;
+  nlohmann::json permissions = nlohmann::json::object();
 };
 
 struct TestCase {
@@ -86,6 +100,8 @@ struct TestCase {
   std::string path;        // resource-like path id "root/Default/test:name"
   nlohmann::json closure;  // {"$closure": ...}
   SourcePos pos;
+  std::vector<Lift> lifts;  // as for Resource
+  nlohmann::json permissions = nlohmann::json::object();
 };
 
 // A dependency edge: `from` uses `to` (a consumer of a queue writes a bucket).
@@ -105,8 +121,14 @@ struct Program {
   std::vector<TestCase> tests;
   std::vector<Edge> edges;
 
+  // Constant time: an index is rebuilt whenever the vectors have changed
+  // size or no longer match it.
   auto FindResource(const std::string& path) const -> const Resource*;
   auto FindClass(const std::string& name) const -> const ClassInfo*;
+
+ private:
+  mutable std::unordered_map<std::string, size_t> resource_index_;
+  mutable std::unordered_map<std::string, size_t> class_index_;
 };
 
 }  // namespace wdsl::ir

@@ -42,6 +42,12 @@ struct Value {
   static auto NewArray(std::vector<Value> items, bool is_mutable, bool is_set = false) -> Value;
   static auto NewMap(std::vector<std::pair<std::string, Value>> entries, bool is_mutable,
                      std::string struct_name = {}) -> Value;
+  // A resource reference; `instance` is set for a user preflight class while
+  // its object is alive in the evaluator (its fields live there).
+  static auto Resource(std::shared_ptr<const ResourceRef> ref,
+                       std::shared_ptr<InstanceObject> instance = nullptr) -> Value;
+  static auto Instance(std::shared_ptr<InstanceObject> instance) -> Value;
+  static auto Closure(std::shared_ptr<ClosureObject> closure) -> Value;
 
   auto IsNil() const -> bool { return kind == ValueKind::kNil; }
   auto AsStr() const -> const std::string& { return *str; }
@@ -70,6 +76,10 @@ struct InstanceObject {
   std::vector<std::pair<std::string, Value>> fields;
   // Set while a preflight class instance is alive at compile time: its path id.
   std::shared_ptr<const ResourceRef> resource;
+  // The inflight side of a user preflight class in the simulator: holds only
+  // the fields `inflight new()` sets; the others are read through
+  // Host::GetResourceField.
+  bool inflight_client = false;
 
   auto Find(const std::string& name) const -> const Value*;
   void Set(const std::string& name, Value value);
@@ -97,5 +107,10 @@ struct ResourceRef {
 auto ToDisplayString(const Value& value) -> std::string;
 // Deep structural equality (Wing's `==`).
 auto DeepEqual(const Value& a, const Value& b) -> bool;
+// JavaScript's SameValueZero (`Array.includes`, sets): primitives by value,
+// objects by identity, resources by path.
+auto SameValueZero(const Value& a, const Value& b) -> bool;
+// JavaScript truthiness (conditions of `if`, `while`, `!`).
+auto IsTruthy(const Value& value) -> bool;
 
 }  // namespace wdsl::ir

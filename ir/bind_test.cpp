@@ -1,0 +1,142 @@
+// The bind pass on hand-written IR: what the checker rejects today (local
+// aliases of resources, dynamic access, bad bindings) must still be handled
+// by the pass, since the IR is a contract of its own.
+#include "ir/bind.h"
+
+#include <gtest/gtest.h>
+
+#include "ir/json.h"
+#include "ir/permissions.h"
+
+namespace wdsl::ir {
+namespace {
+
+using nlohmann::json;
+
+auto Program1(const std::string& code, const json& captures) -> Program {
+  json j = json::parse(R"({
+    "version": 1, "app": "t", "entry_file": "main.w", "files": ["main.w"],
+    "resources": [
+      {"path": "root/Default/a", "id": "a", "type": "cloud.Bucket", "parent": "root/Default", "props": {}, "pos": "main.w:2:1"},
+      {"path": "root/Default/b", "id": "b", "type": "cloud.Bucket", "parent": "root/Default", "props": {}, "pos": "main.w:3:1"},
+      {"path": "root/Default/f", "id": "f", "type": "cloud.Function", "parent": "root/Default", "pos": "main.w:4:1",
+       "props": {"handler": {"$closure": {"function": 0, "captures": []}}}}
+    ],
+    "functions": [{"kind": "Closure", "phase": "Inflight", "name": "c", "pos": "main.w:4:5", "slots": 2,
+                   "captures": ["x"], "code": {}}],
+    "classes": [], "tests": [], "edges": []})");
+  j["functions"][0]["code"] = json::parse(code);
+  j["resources"][2]["props"]["handler"]["$closure"]["captures"] = captures;
+  std::string error;
+  Program program = ProgramFromJson(j, &error);
+  EXPECT_EQ(error, "");
+  return program;
+}
+
+auto Lifts(const Program& program) -> std::string {
+  std::string out;
+  for (const Lift& lift : program.FindResource("root/Default/f")->lifts) {
+    out += lift.resource + ":";
+    for (const auto& op : lift.ops) out += op + ",";
+    out += ";";
+  }
+  return out;
+}
+
+TEST(Bind, FollowsALocalAlias) {
+  // let y = x; y.put("k", "v")
+  Program program = Program1(R"({"k": "Block", "kids": [
+      {"k": "Let", "slot": 1, "kids": [{"k": "Capture", "slot": 0}]},
+      {"k": "ExprStmt", "kids": [{"k": "MethodCall", "name": "put", "at": "6:3",
+        "kids": [{"k": "Local", "slot": 1}, {"k": "Const", "const": "k"}, {"k": "Const", "const": "v"}]}]}]})",
+                             json::array({{{"$resource", "root/Default/a"}}}));
+  std::vector<BindProblem> problems;
+  Bind(program, problems);
+  EXPECT_TRUE(problems.empty());
+  EXPECT_EQ(Lifts(program), "root/Default/a:put,;");
+}
+
+TEST(Bind, ReportsAResourceReachedThroughAnIndex) {
+  // x[0].put("k", "v") where x = [a, b]
+  Program program = Program1(R"({"k": "Block", "kids": [
+      {"k": "ExprStmt", "kids": [{"k": "MethodCall", "name": "put", "at": "7:3",
+        "kids": [{"k": "Index", "at": "7:3", "kids": [{"k": "Capture", "slot": 0}, {"k": "Const", "const": 0}]},
+                 {"k": "Const", "const": "k"}, {"k": "Const", "const": "v"}]}]},
+      {"k": "ExprStmt", "kids": [{"k": "MethodCall", "name": "get", "at": "8:3",
+        "kids": [{"k": "MethodCall", "name": "at", "at": "8:3", "kids": [{"k": "Capture", "slot": 0}, {"k": "Const", "const": 1}]},
+                 {"k": "Const", "const": "k"}]}]}]})",
+                             json::array({json::array({{{"$resource", "root/Default/a"}}, {{"$resource", "root/Default/b"}}})}));
+  std::vector<BindProblem> problems;
+  Bind(program, problems);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].pos.file, "main.w");
+  EXPECT_EQ(problems[0].pos.line, 7u);
+  EXPECT_EQ(problems[1].pos.line, 8u);
+  EXPECT_NE(problems[0].message.find("collection"), std::string::npos);
+}
+
+TEST(Bind, PlainValueMethodsAreNotProblems) {
+  // Json.parse(...).get("a"); "s".contains("t")
+  Program program = Program1(R"({"k": "Block", "kids": [
+      {"k": "ExprStmt", "kids": [{"k": "MethodCall", "name": "get",
+        "kids": [{"k": "Call", "kids": [{"k": "Global", "name": "Json.parse"}, {"k": "Const", "const": "{}"}]},
+                 {"k": "Const", "const": "a"}]}]}]})",
+                             json::array());
+  std::vector<BindProblem> problems;
+  Bind(program, problems);
+  EXPECT_TRUE(problems.empty());
+  EXPECT_EQ(Lifts(program), "");
+}
+
+TEST(Bind, ChecksWorkloadBindings) {
+  Program program = Program1(R"({"k": "Block", "kids": []})", json::array());
+  Resource web;
+  web.path = "root/Default/web";
+  web.type = "containers.Workload";
+  web.props = json::parse(R"({"bindings": {
+      "UP": {"resource": {"$resource": "root/Default/a"}, "ops": ["put", "frobnicate"]},
+      "ALL": {"$resource": "root/Default/b"},
+      "STORE": {"$resource": "root/Default/store"}}})");
+  Resource store;
+  store.path = "root/Default/store";
+  store.type = "main.Store";
+  ClassInfo cls;
+  cls.name = "main.Store";
+  program.classes.push_back(cls);
+  program.resources.push_back(web);
+  program.resources.push_back(store);
+  std::vector<BindProblem> problems;
+  Bind(program, problems);
+  ASSERT_EQ(problems.size(), 2u);
+  std::string all = problems[0].message + "\n" + problems[1].message;
+  EXPECT_NE(all.find("`frobnicate` is not an inflight operation of `cloud.Bucket`"), std::string::npos) << all;
+  EXPECT_NE(all.find("`put`"), std::string::npos) << all;
+  EXPECT_NE(all.find("binding a user class to a workload is not supported"), std::string::npos) << all;
+  const Resource* bound = program.FindResource("root/Default/web");
+  ASSERT_EQ(bound->lifts.size(), 2u);
+  EXPECT_EQ(bound->lifts[0].resource, "root/Default/a");
+  EXPECT_EQ(bound->lifts[0].ops, std::vector<std::string>{"put"});
+  EXPECT_EQ(bound->lifts[0].via, "binding");
+  EXPECT_EQ(bound->lifts[1].resource, "root/Default/b");
+  EXPECT_GT(bound->lifts[1].ops.size(), 5u);
+}
+
+TEST(Permissions, MergeStatementsWithoutWildcards) {
+  Program program = Program1(R"({"k": "Block", "kids": []})", json::array());
+  TestCase test;
+  test.lifts = {Lift{"root/Default/a", {"get", "put", "tryGet"}, "code"}, Lift{"root/Default/b", {"list"}, "code"}};
+  program.tests.push_back(test);
+  ComputePermissions(program);
+  EXPECT_EQ(program.tests[0].permissions["tf-aws"], json::parse(R"([
+    {"actions": ["s3:ListBucket"], "resources": ["${wdsl#root/Default/a#arn}"]},
+    {"actions": ["s3:GetObject", "s3:PutObject"], "resources": ["${wdsl#root/Default/a#arn}/*"]},
+    {"actions": ["s3:ListBucket"], "resources": ["${wdsl#root/Default/b#arn}"]}])"));
+  EXPECT_EQ(program.tests[0].permissions["sim"], json::parse(R"([
+    {"resource": "root/Default/a", "ops": ["get", "put", "tryGet"]},
+    {"resource": "root/Default/b", "ops": ["list"]}])"));
+  // A host with no lifts gets no permissions.
+  EXPECT_TRUE(program.FindResource("root/Default/f")->permissions.empty());
+}
+
+}  // namespace
+}  // namespace wdsl::ir
