@@ -128,6 +128,11 @@ auto main(int argc, char** argv) -> int {
   int repeat = 5;
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], "--repeat") == 0) repeat = std::max(1, std::atoi(argv[i + 1]));
+    // `--emit N` prints the generated program of N resources (for profiling).
+    if (std::strcmp(argv[i], "--emit") == 0) {
+      std::fputs(GenerateProgram(std::atoi(argv[i + 1])).c_str(), stdout);
+      return 0;
+    }
   }
   std::printf("wdsl compile benchmark (load + check + lower + preflight, in process, median of %d)\n\n", repeat);
 

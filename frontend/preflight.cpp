@@ -3,24 +3,20 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <iostream>
+#include <regex>
 #include <map>
 #include <set>
 
 #include "ir/eval.h"
 #include "ir/json.h"
-#include "stdlib/stdlib.h"
+#include "frontend/preflight_effects.h"
 
 namespace wdsl {
 namespace {
 
 constexpr const char* kRootScope = "root/Default";
-
-// The stdlib's data about resources (stdlib/resources.json).
-auto ResourceTable() -> const nlohmann::json& {
-  static const nlohmann::json table = nlohmann::json::parse(stdlib::ResourcesJson(), nullptr, false);
-  return table;
-}
 
 class PreflightHost : public ir::Host {
  public:
@@ -32,19 +28,19 @@ class PreflightHost : public ir::Host {
 
   auto NewResource(ir::Interpreter& interp, const std::string& type, std::vector<ir::Value> args, const ir::Value& id,
                    const ir::Value& scope, const ir::SourcePos& pos) -> ir::Value override {
-    auto ref = Place(type, id, scope, pos);
-    ir::Resource& resource = program_.resources.back();
-    resource.props = PropsFromArgs(type, std::move(args), pos);
-    ApplyDefaults(type, resource.props);
-    ir::Value value;
-    value.kind = ir::ValueKind::kResource;
-    value.resource = ref;
-    return value;
+    std::vector<nlohmann::json> encoded;
+    for (const ir::Value& arg : args) encoded.push_back(arg.IsNil() ? nlohmann::json() : Encode(arg, pos));
+    std::string parent = scopes_.back();
+    if (scope.kind == ir::ValueKind::kResource && scope.resource) parent = scope.resource->path;
+    std::string name = id.kind == ir::ValueKind::kStr ? id.AsStr() : ShortName(type);
+    return ir::Value::Resource(Create(type, name, parent, encoded, pos));
   }
 
   auto BeginInstance(ir::Interpreter& interp, const std::string& type, const ir::Value& id, const ir::Value& scope,
                      const ir::SourcePos& pos) -> std::shared_ptr<const ir::ResourceRef> override {
-    auto ref = Place(type, id, scope, pos);
+    std::string parent = scopes_.back();
+    if (scope.kind == ir::ValueKind::kResource && scope.resource) parent = scope.resource->path;
+    auto ref = Place(type, id.kind == ir::ValueKind::kStr ? id.AsStr() : ShortName(type), parent, pos);
     scopes_.push_back(ref->path);
     return ref;
   }
@@ -57,24 +53,29 @@ class PreflightHost : public ir::Host {
   auto CallResource(ir::Interpreter& interp, const ir::Value& resource, const std::string& method,
                     std::vector<ir::Value> args, const ir::SourcePos& pos) -> ir::Value override {
     ir::Resource* target = Find(resource);
-    if (target == nullptr) throw ir::ThrownError("unknown resource", {});
-    const nlohmann::json& entry = Entry(target->type);
-    const nlohmann::json* effect = nullptr;
-    if (entry.contains("preflight") && entry["preflight"].contains(method)) effect = &entry["preflight"][method];
-    if (effect == nullptr) {
-      throw ir::ThrownError(fmt::format("`{}` has no preflight operation `{}` in this compiler", target->type, method),
-                            {});
+    if (target == nullptr) throw ir::ThrownError("`" + method + "` called on an unknown resource", {});
+    if (method == "allow") return Allow(resource, args);
+    const nlohmann::json& entry = ResourceEntry(target->type);
+    if (!entry.contains("preflight") || !entry["preflight"].contains(method)) {
+      throw ir::ThrownError(fmt::format("`{}` has no preflight operation `{}`", target->type, method), {});
     }
-    ApplyEffect(*target, method, *effect, args, pos);
-    return ir::Value::Nil();
+    std::vector<std::string> names = ParamNames(target->type, method);
+    nlohmann::json named = nlohmann::json::object();
+    for (size_t i = 0; i < args.size() && i < names.size(); ++i) {
+      named[names[i]] = args[i].IsNil() ? nlohmann::json() : Encode(args[i], pos);
+    }
+    std::string path = target->path;
+    nlohmann::json result = ApplyEffect(path, target->type, method, entry["preflight"][method], named, pos);
+    return result.is_null() ? ir::Value::Nil() : ir::ValueFromJson(result, &program_);
   }
 
   auto GetResourceField(ir::Interpreter& interp, const ir::Value& resource, const std::string& name,
                         const ir::SourcePos& pos) -> ir::Value override {
     ir::Resource* target = Find(resource);
     if (target == nullptr) return ir::Value::Nil();
-    // Attributes known only at deploy time are tokens the backends resolve.
-    return ir::Value::Str(fmt::format("${{{}#{}}}", target->path, name));
+    std::optional<nlohmann::json> value = ResolveAttribute(target->type, target->path, name, target->props);
+    if (!value) throw ir::ThrownError(fmt::format("`{}` has no attribute `{}`", target->type, name), {});
+    return value->is_null() ? ir::Value::Nil() : ir::ValueFromJson(*value, &program_);
   }
 
   auto CallBuiltin(ir::Interpreter& interp, const std::string& name, std::vector<ir::Value>& args,
@@ -142,16 +143,6 @@ class PreflightHost : public ir::Host {
   }
 
  private:
-  static auto Entry(const std::string& type) -> const nlohmann::json& {
-    static const nlohmann::json empty = nlohmann::json::object();
-    const nlohmann::json& table = ResourceTable();
-    if (table.is_object() && table.contains("resources") && table["resources"].contains(type)) {
-      return table["resources"][type];
-    }
-    if (table.is_object() && table.contains(type)) return table[type];
-    return empty;
-  }
-
   auto Find(const ir::Value& value) -> ir::Resource* {
     if (value.kind != ir::ValueKind::kResource || !value.resource) return nullptr;
     auto it = index_.find(value.resource->path);
@@ -164,9 +155,8 @@ class PreflightHost : public ir::Host {
   }
 
   // Chooses the path id of a new resource, reporting duplicates and bad ids.
-  auto Place(const std::string& type, const ir::Value& id, const ir::Value& scope, const ir::SourcePos& pos)
+  auto Place(const std::string& type, std::string name, const std::string& parent, const ir::SourcePos& pos)
       -> std::shared_ptr<const ir::ResourceRef> {
-    std::string name = id.kind == ir::ValueKind::kStr ? id.AsStr() : ShortName(type);
     if (name.empty()) {
       Report(DiagnosticKind::kInvalidResourceId, pos, name, "an id cannot be empty");
       name = ShortName(type);
@@ -174,8 +164,6 @@ class PreflightHost : public ir::Host {
       Report(DiagnosticKind::kInvalidResourceId, pos, name, "an id cannot contain `/`");
       std::replace(name.begin(), name.end(), '/', '-');
     }
-    std::string parent = scopes_.back();
-    if (scope.kind == ir::ValueKind::kResource && scope.resource) parent = scope.resource->path;
     std::string path = parent + "/" + name;
     if (auto it = index_.find(path); it != index_.end()) {
       Diagnostic& d = diagnostics_.Report(DiagnosticKind::kDuplicateResourceId, SpanOf(pos), name, parent);
@@ -200,91 +188,199 @@ class PreflightHost : public ir::Host {
     return ref;
   }
 
-  // The constructor's declared parameters, from the stdlib declaration.
-  auto ConstructorParams(const std::string& type) const -> std::vector<std::string> {
-    size_t dot = type.rfind('.');
-    if (dot == std::string::npos) return {};
-    auto module = semantics_.modules.find(type.substr(0, dot));
-    if (module == semantics_.modules.end()) return {};
-    auto cls = module->second->exports.find(type.substr(dot + 1));
-    if (cls == module->second->exports.end()) return {};
-    auto ctor = cls->second->members.find("new");
-    if (ctor == cls->second->members.end() || ctor->second->function_decl == nullptr) return {};
+  // A stdlib resource: placed in the tree, its props made from the
+  // constructor's arguments (the trailing props struct's fields, other
+  // parameters by name) with the stdlib's defaults filled in.
+  auto Create(const std::string& type, const std::string& name, const std::string& parent,
+              const std::vector<nlohmann::json>& args, const ir::SourcePos& pos)
+      -> std::shared_ptr<const ir::ResourceRef> {
+    auto ref = Place(type, name, parent, pos);
+    nlohmann::json props = nlohmann::json::object();
+    std::vector<std::string> names = ParamNames(type, "new");
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (args[i].is_null()) continue;
+      bool props_struct = i + 1 == names.size() && args[i].is_object() && !args[i].contains("$closure") &&
+                          !args[i].contains("$resource");
+      if (props_struct) {
+        for (const auto& [key, value] : args[i].items()) props[key] = value;
+      } else {
+        props[i < names.size() ? names[i] : fmt::format("arg{}", i)] = args[i];
+      }
+    }
+    ApplyPropDefaults(type, props);
+    program_.resources[index_[ref->path]].props = std::move(props);
+    return ref;
+  }
+
+  // `resource.allow(["put"])`: a Binding of the resource to those operations.
+  auto Allow(const ir::Value& resource, const std::vector<ir::Value>& args) -> ir::Value {
+    ir::Value ops = args.empty() ? ir::Value::NewArray({}, false) : args[0];
+    return ir::Value::NewMap({{"resource", resource}, {"ops", ops}}, false, "std.Binding");
+  }
+
+  // The parameter names of a stdlib class's method ("new": the constructor).
+  auto ParamNames(const std::string& type, const std::string& method) const -> std::vector<std::string> {
+    const ast::FunctionDecl* decl = MethodDecl(type, method);
     std::vector<std::string> names;
-    for (const ast::Param& param : ctor->second->function_decl->params) names.push_back(param.name);
+    if (decl != nullptr) {
+      for (const ast::Param& param : decl->params) names.push_back(param.name);
+    }
     return names;
   }
 
-  // Props: the fields of the trailing props struct, plus any other
-  // constructor arguments under their parameter names.
-  auto PropsFromArgs(const std::string& type, std::vector<ir::Value> args, const ir::SourcePos& pos)
+  auto ClassSymbol(const std::string& type) const -> const Symbol* {
+    size_t dot = type.rfind('.');
+    if (dot == std::string::npos) return nullptr;
+    auto module = semantics_.modules.find(type.substr(0, dot));
+    if (module == semantics_.modules.end()) return nullptr;
+    auto cls = module->second->exports.find(type.substr(dot + 1));
+    return cls == module->second->exports.end() ? nullptr : cls->second;
+  }
+
+  auto MethodDecl(const std::string& type, const std::string& method) const -> const ast::FunctionDecl* {
+    const Symbol* cls = ClassSymbol(type);
+    if (cls == nullptr) return nullptr;
+    auto it = cls->members.find(method);
+    return it == cls->members.end() ? nullptr : it->second->function_decl;
+  }
+
+  // The fields a struct-typed constructor parameter accepts (a child's
+  // props keep only those), or nullopt when it is not a struct.
+  auto StructFields(const std::string& type, const std::string& param) const -> std::optional<std::vector<std::string>> {
+    const Symbol* cls = ClassSymbol(type);
+    if (cls == nullptr) return std::nullopt;
+    auto ctor = cls->members.find("new");
+    if (ctor == cls->members.end() || ctor->second->type == nullptr) return std::nullopt;
+    const ast::FunctionDecl* decl = ctor->second->function_decl;
+    const Type* fn = ctor->second->type;
+    for (size_t i = 0; decl != nullptr && i < decl->params.size() && i < fn->params.size(); ++i) {
+      if (decl->params[i].name != param) continue;
+      const Type* t = fn->params[i];
+      if (t != nullptr && t->kind == TypeKind::kOptional) t = t->element;
+      if (t == nullptr || t->kind != TypeKind::kStruct || t->decl == nullptr) return std::nullopt;
+      std::vector<std::string> fields;
+      for (const auto& [name, member] : t->decl->members) fields.push_back(name);
+      return fields;
+    }
+    return std::nullopt;
+  }
+
+  // Applies a preflight method's effect (docs/stdlib.md, "Preflight
+  // effects") to the resource at `path`; returns the method's result.
+  auto ApplyEffect(const std::string& path, const std::string& type, const std::string& method,
+                   const nlohmann::json& effect, const nlohmann::json& args, const ir::SourcePos& pos)
       -> nlohmann::json {
-    nlohmann::json props = nlohmann::json::object();
-    std::vector<std::string> names = ConstructorParams(type);
-    for (size_t i = 0; i < args.size(); ++i) {
-      if (args[i].IsNil()) continue;
-      nlohmann::json encoded = Encode(args[i], pos);
-      bool is_last = i + 1 == names.size() || (names.empty() && i + 1 == args.size());
-      if (is_last && encoded.is_object() && args[i].kind == ir::ValueKind::kMap) {
-        for (auto& [key, value] : encoded.items()) props[key] = value;
-      } else {
-        props[i < names.size() ? names[i] : fmt::format("arg{}", i)] = encoded;
+    TemplateContext ctx;
+    ctx.args = &args;
+    ctx.param_defaults = effect.contains("paramDefaults") ? &effect["paramDefaults"] : nullptr;
+    ctx.base_dir = std::filesystem::path(program_.entry_file).parent_path().string();
+    if (effect.contains("paramPatterns")) {
+      for (const auto& [param, rule] : effect["paramPatterns"].items()) {
+        if (!args.contains(param) || !args[param].is_string()) continue;
+        std::string value = args[param].get<std::string>();
+        if (!std::regex_search(value, std::regex(rule.value("regex", "")))) {
+          Report(DiagnosticKind::kInvalidPreflightArgument, pos, Substitute(rule.value("message", ""), value));
+          return nullptr;
+        }
       }
     }
-    return props;
-  }
-
-  static void ApplyDefaults(const std::string& type, nlohmann::json& props) {
-    const nlohmann::json& entry = Entry(type);
-    if (!entry.contains("defaults")) return;
-    for (auto& [key, value] : entry["defaults"].items()) {
-      if (!props.contains(key) || props[key].is_null()) props[key] = value;
-    }
-  }
-
-  // Applies a preflight method's effect as stdlib/resources.json describes it.
-  void ApplyEffect(ir::Resource& target, const std::string& method, const nlohmann::json& effect,
-                   std::vector<ir::Value>& args, const ir::SourcePos& pos) {
-    nlohmann::json entry = nlohmann::json::object();
-    std::vector<std::string> arg_names;
-    if (effect.contains("args")) arg_names = effect["args"].get<std::vector<std::string>>();
-    for (size_t i = 0; i < args.size(); ++i) {
-      if (args[i].IsNil()) continue;
-      nlohmann::json encoded = Encode(args[i], pos);
-      if (i < arg_names.size()) {
-        entry[arg_names[i]] = encoded;
-      } else if (encoded.is_object() && !encoded.contains("$closure") && !encoded.contains("$resource")) {
-        for (auto& [key, value] : encoded.items()) entry[key] = value;  // trailing options struct
-      } else {
-        entry[fmt::format("arg{}", i)] = encoded;
-      }
-    }
-    if (effect.contains("fields")) {
-      for (auto& [key, value] : effect["fields"].items()) entry[key] = value;
-    }
-    std::string kind = effect.value("kind", "append");
+    if (effect.contains("child")) ctx.child = MakeChild(path, effect["child"], ctx, pos);
+    nlohmann::json& props = program_.resources[index_[path]].props;
     std::string prop = effect.value("prop", method);
+    std::string kind = effect.value("effect", "append");
     if (kind == "append") {
-      if (!target.props.contains(prop) || !target.props[prop].is_array()) target.props[prop] = nlohmann::json::array();
-      target.props[prop].push_back(arg_names.size() == 1 && entry.size() == 1 ? entry.begin().value() : entry);
-    } else if (kind == "set") {
-      // `set` with a key argument: props[prop][args[0]] = args[1].
-      if (arg_names.size() >= 2 && entry.contains(arg_names[0]) && entry[arg_names[0]].is_string()) {
-        if (!target.props.contains(prop) || !target.props[prop].is_object()) {
-          target.props[prop] = nlohmann::json::object();
-        }
-        target.props[prop][entry[arg_names[0]].get<std::string>()] = entry.value(arg_names[1], nlohmann::json());
-      } else {
-        target.props[prop] = entry.size() == 1 ? entry.begin().value() : entry;
+      nlohmann::json item = EvalTemplate(effect.value("value", nlohmann::json("$" + method)), ctx);
+      if (!props.contains(prop) || !props[prop].is_array()) props[prop] = nlohmann::json::array();
+      if (effect.contains("unique") && IsDuplicate(path, prop, item, effect["unique"])) {
+        std::string shown = item.is_string() ? item.get<std::string>() : (item.contains("path") ? item.value("method", "") + " " + item["path"].dump() : item.dump());
+        Report(DiagnosticKind::kInvalidPreflightArgument, pos,
+               fmt::format("`{}` already has {} in `{}`", path, shown, prop));
+        return nullptr;
       }
-    } else if (kind == "merge") {
-      if (!target.props.contains(prop) || !target.props[prop].is_object()) target.props[prop] = nlohmann::json::object();
-      for (auto& [key, value] : entry.items()) {
-        if (value.is_object()) {
-          for (auto& [k, v] : value.items()) target.props[prop][k] = v;
-        }
+      props[prop].push_back(std::move(item));
+    } else if (kind == "setEntry") {
+      nlohmann::json key = EvalTemplate(effect["key"], ctx);
+      nlohmann::json value = EvalTemplate(effect["value"], ctx);
+      if (!key.is_string()) return nullptr;
+      if (!props.contains(prop) || !props[prop].is_object()) props[prop] = nlohmann::json::object();
+      std::string k = key.get<std::string>();
+      if (effect.value("onConflict", "replace") == "errorIfDifferent" && props[prop].contains(k) &&
+          props[prop][k] != value) {
+        Report(DiagnosticKind::kInvalidPreflightArgument, pos,
+               fmt::format("`{}` already has `{}` set to {}, not {}", prop, k, props[prop][k].dump(), value.dump()));
+        return nullptr;
+      }
+      props[prop][k] = std::move(value);
+    }
+    if (!ctx.error.empty()) Report(DiagnosticKind::kPreflightError, pos, ctx.error);
+    return effect.contains("returns") ? EvalTemplate(effect["returns"], ctx) : nlohmann::json();
+  }
+
+  static auto Substitute(std::string message, const std::string& value) -> std::string {
+    size_t at = message.find("{value}");
+    if (at != std::string::npos) message.replace(at, 7, value);
+    return message;
+  }
+
+  // Whether `item` repeats an earlier item of `prop` on the resource at
+  // `path`, comparing the fields `unique` names (or whole items for `true`).
+  // Remembers the keys it has seen, so each check costs O(log n).
+  auto IsDuplicate(const std::string& path, const std::string& prop, const nlohmann::json& item,
+                   const nlohmann::json& unique) -> bool {
+    std::string key;
+    if (unique.is_boolean()) {
+      if (!unique.get<bool>()) return false;
+      key = item.dump();
+    } else {
+      for (const nlohmann::json& field : unique) {
+        auto it = item.find(field.get<std::string>());
+        key += (it == item.end() ? std::string("null") : it->dump()) + "\n";
       }
     }
+    return !unique_keys_[path + "\n" + prop].insert(std::move(key)).second;
+  }
+
+  // The child resource an effect creates (a Function for each consumer),
+  // reusing an earlier one for the same handler when the data says so.
+  auto MakeChild(const std::string& parent, const nlohmann::json& child, TemplateContext& ctx,
+                 const ir::SourcePos& pos) -> nlohmann::json {
+    std::string type = child.value("type", "");
+    nlohmann::json args = nlohmann::json::object();
+    const nlohmann::json child_args = child.value("args", nlohmann::json::object());
+    for (const auto& [param, tmpl] : child_args.items()) {
+      args[param] = EvalTemplate(tmpl, ctx);
+    }
+    std::string reuse_key;
+    if (child.value("reuse", "") == "sameHandler" && args.contains("handler")) {
+      reuse_key = parent + "\n" + args["handler"].dump();
+      if (auto it = reused_children_.find(reuse_key); it != reused_children_.end()) {
+        return {{"$resource", it->second}};
+      }
+    }
+    std::vector<std::string> names = ParamNames(type, "new");
+    std::vector<nlohmann::json> ordered;
+    for (const std::string& name : names) {
+      nlohmann::json value = args.value(name, nlohmann::json());
+      if (value.is_object() && !value.contains("$closure") && !value.contains("$resource")) {
+        if (auto fields = StructFields(type, name)) {
+          nlohmann::json kept = nlohmann::json::object();
+          for (const std::string& field : *fields) {
+            if (value.contains(field)) kept[field] = value[field];
+          }
+          value = kept;
+        }
+      }
+      ordered.push_back(value);
+    }
+    std::string id_template = child.value("id", ShortName(type) + "{n}");
+    std::string prefix = id_template.substr(0, id_template.find("{n}"));
+    int n = child_counters_[parent + "\n" + prefix]++;
+    std::string id = id_template;
+    if (size_t at = id.find("{n}"); at != std::string::npos) id.replace(at, 3, std::to_string(n));
+    auto ref = Create(type, id, parent, ordered, pos);
+    program_.edges.push_back({parent, ref->path, "handler"});
+    if (!reuse_key.empty()) reused_children_[reuse_key] = ref->path;
+    return {{"$resource", ref->path}};
   }
 
   ir::Program& program_;
@@ -295,18 +391,22 @@ class PreflightHost : public ir::Host {
   std::vector<std::string> scopes_;
   std::map<std::string, size_t> index_;
   std::vector<std::shared_ptr<const ir::ResourceRef>> instances_;
+  std::map<std::string, std::set<std::string>> unique_keys_;  // "path\nprop" -> keys seen
+  std::map<std::string, int> child_counters_;          // "parent\nprefix" -> next n
+  std::map<std::string, std::string> reused_children_;  // "parent\nhandler" -> child path
 };
 
 // Every `$resource` reference inside a resource's props and fields is a
 // dependency edge.
 void CollectEdges(ir::Program& program) {
-  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const ir::Edge& edge : program.edges) seen.emplace(edge.from, edge.to);
   std::function<void(const std::string&, const nlohmann::json&, const char*)> walk =
       [&](const std::string& from, const nlohmann::json& j, const char* reason) {
         if (j.is_object()) {
           if (j.contains("$resource") && j["$resource"].is_string()) {
             std::string to = j["$resource"].get<std::string>();
-            if (to != from && seen.emplace(from, to, reason).second) program.edges.push_back({from, to, reason});
+            if (to != from && seen.emplace(from, to).second) program.edges.push_back({from, to, reason});
             return;
           }
           const char* next = j.contains("$closure") ? "handler" : reason;
@@ -326,6 +426,13 @@ void CollectEdges(ir::Program& program) {
 auto RunPreflight(LoweredProgram lowered, const Semantics& semantics, Diagnostics& diagnostics,
                   const PreflightOptions& options) -> std::optional<ir::Program> {
   ir::Program program = std::move(lowered.program);
+  if (!program.files.empty()) {
+    program.entry_file = program.files.front();
+    std::filesystem::path entry(program.entry_file);
+    // `dir/main.w` is the app `dir`, as Wing names apps; `orders.w` is `orders`.
+    std::string dir = std::filesystem::absolute(entry).parent_path().filename().string();
+    program.app = entry.stem() == "main" && !dir.empty() ? dir : entry.stem().string();
+  }
   PreflightHost host(program, semantics, diagnostics.Sources(), diagnostics, options);
   ir::Limits limits;
   limits.max_steps = options.max_steps;

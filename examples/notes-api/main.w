@@ -7,7 +7,7 @@ bring util;
 let notes = new cloud.Bucket() as "notes";
 let audit = new cloud.Bucket() as "audit";
 let ids = new cloud.Counter(initial: 1) as "ids";
-let changes = new cloud.Queue(timeout: 10s) as "changes";
+let changes = new cloud.Queue(retentionPeriod: 1d) as "changes";
 let api = new cloud.Api() as "api";
 
 changes.setConsumer(inflight (message: str) => {

@@ -1,0 +1,79 @@
+#include "backends/sim/sim.h"
+
+#include "ir/json.h"
+
+namespace wdsl {
+namespace {
+
+using Json = nlohmann::json;
+
+auto LiftsToJson(const std::vector<ir::Lift>& lifts) -> Json {
+  Json out = Json::array();
+  for (const ir::Lift& lift : lifts) {
+    Json entry = {{"resource", lift.resource}, {"ops", lift.ops}};
+    if (!lift.via.empty()) entry["via"] = lift.via;
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+auto PermissionsOf(const Json& permissions) -> Json {
+  return permissions.is_object() ? permissions : Json::object();
+}
+
+constexpr std::string_view kSidecarMarker = "#sidecar:";
+
+}  // namespace
+
+auto SimManifest(const ir::Program& program, const std::map<std::string, nlohmann::json>& images) -> nlohmann::json {
+  // The IR's own JSON form is the source of every piece, so the manifest
+  // and `--target ir` can never disagree on how a value is written.
+  Json ir = ir::ToJson(program);
+  Json manifest = Json::object();
+  manifest["version"] = kSimManifestVersion;
+  manifest["app"] = program.app;
+  manifest["entry"] = program.entry_file;
+
+  Json resources = Json::array();
+  for (size_t i = 0; i < program.resources.size(); ++i) {
+    const ir::Resource& resource = program.resources[i];
+    Json entry = ir["resources"][i];
+    // The bind and permissions passes fill these; ToJson may or may not
+    // write them yet, so they are taken from the Resource itself.
+    entry["lifts"] = LiftsToJson(resource.lifts);
+    entry["permissions"] = PermissionsOf(resource.permissions);
+    if (auto it = images.find(resource.path); it != images.end()) entry["image"] = it->second;
+    Json sidecars = Json::object();
+    for (auto it = images.lower_bound(resource.path + std::string(kSidecarMarker));
+         it != images.end() && it->first.starts_with(resource.path + std::string(kSidecarMarker)); ++it) {
+      sidecars[it->first.substr(resource.path.size() + kSidecarMarker.size())] = it->second;
+    }
+    if (!sidecars.empty()) entry["sidecarImages"] = std::move(sidecars);
+    resources.push_back(std::move(entry));
+  }
+  manifest["resources"] = std::move(resources);
+
+  // Indices stay stable: closures name their function by index. Preflight
+  // code never runs in the simulator, so it is left out.
+  Json functions = std::move(ir["functions"]);
+  for (size_t i = 0; i < program.functions.size() && i < functions.size(); ++i) {
+    if (program.functions[i].phase == ir::Phase::kPreflight) functions[i].erase("code");
+  }
+  manifest["functions"] = std::move(functions);
+  manifest["classes"] = std::move(ir["classes"]);
+
+  Json tests = std::move(ir["tests"]);
+  for (size_t i = 0; i < program.tests.size() && i < tests.size(); ++i) {
+    tests[i]["lifts"] = LiftsToJson(program.tests[i].lifts);
+    tests[i]["permissions"] = PermissionsOf(program.tests[i].permissions);
+  }
+  manifest["tests"] = std::move(tests);
+  manifest["edges"] = std::move(ir["edges"]);
+  return manifest;
+}
+
+auto EmitSim(const ir::Program& program, const std::map<std::string, nlohmann::json>& images) -> OutputFiles {
+  return OutputFiles{{"simulator.json", SimManifest(program, images).dump(2) + "\n"}};
+}
+
+}  // namespace wdsl

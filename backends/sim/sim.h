@@ -1,0 +1,32 @@
+// `--target sim`: the manifest that `wdsl run --sim` and `wdsl test` load,
+// `simulator.json`.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+
+#include "backends/output.h"
+#include "ir/ir.h"
+
+namespace wdsl {
+
+inline constexpr int kSimManifestVersion = 1;
+
+// The manifest as JSON:
+//   {"version": 1, "app", "entry",
+//    "resources": [{"path", "id", "type", "parent", "props", "fields", "pos",
+//                   "lifts", "permissions", "image" (containers only)}],
+//    "functions", "classes", "tests" (with "lifts", "permissions"), "edges"}
+// Functions keep their indices (closures refer to them); preflight ones keep
+// only their header, since the simulator never runs them. `images` is the
+// result of ir::DescribeImages, by resource path. Keys are sorted, so the text
+// is stable for golden files.
+auto SimManifest(const ir::Program& program, const std::map<std::string, nlohmann::json>& images)
+    -> nlohmann::json;
+
+// {"simulator.json": SimManifest(...) as indented text}.
+auto EmitSim(const ir::Program& program, const std::map<std::string, nlohmann::json>& images) -> OutputFiles;
+
+}  // namespace wdsl
