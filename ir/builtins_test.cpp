@@ -170,6 +170,8 @@ TEST(Builtins, JsonMethods) {
   EXPECT_EQ(n.Error([&] { n.Method(n.Method(j, "get", {S("a")}), "getAt", {N(5)}); }), "Index out of bounds");
   EXPECT_EQ(n.M(n.Method(j, "get", {S("a")}), "tryGetAt", {N(5)}), "nil");
   EXPECT_EQ(n.M(j, "tryGet", {S("zz")}), "nil");
+  // Json null is a value, not a missing key.
+  EXPECT_EQ(n.M(n.Method(n.Method(j, "get", {S("a")}), "getAt", {N(1)}), "get", {S("k")}), "nil");
   EXPECT_EQ(n.M(j, "has", {S("o")}), "true");
   EXPECT_EQ(n.St("Json.keys", {j}), R"(["s","n","b","a","o"])");
   EXPECT_EQ(n.St("Json.values", {n.Static("Json.parse", {S("[1,2]")})}), "[1,2]");

@@ -71,6 +71,10 @@ class Host {
                            const SourcePos& pos) -> std::optional<Value> = 0;
 };
 
+// Runs IR code for one program and host. Not thread-safe: use one
+// interpreter per thread (values are shared by reference, so hand a value to
+// another thread only when nothing can change it). Hosts may call back into
+// the interpreter (Call) from within a Host method.
 class Interpreter {
  public:
   Interpreter(const Program& program, Host& host, Limits limits = {});

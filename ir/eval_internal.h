@@ -28,6 +28,16 @@ struct Frame : std::enable_shared_from_this<Frame> {
 
 enum class Flow : uint8_t { kNormal, kBreak, kContinue, kReturn };
 
+// Counts a step and checks the stack, at the top of Exec and Eval (a macro
+// so the frame address is the caller's).
+#define WDSL_CHECK_LIMITS()                                                        \
+  do {                                                                             \
+    if (++steps_ > max_steps_ ||                                                   \
+        reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < stack_limit_) { \
+      CheckLimits();                                                               \
+    }                                                                              \
+  } while (false)
+
 // What the evaluator precomputes about a node when it is constructed.
 struct NodeAux {
   int32_t name = -1;    // interned `Node::name` (members, methods)

@@ -463,7 +463,7 @@ TEST(Eval, DeeplyNestedExpressionIsAnError) {
   EXPECT_THROW(t.Call(fn), ThrownError);
 }
 
-TEST(Eval, MillionIterationLoopIsFast) {
+TEST(Eval, MillionIterationLoop) {
   Fixture t;
   CodeBuilder b;
   NodeId root = b.Block({b.Let(0, b.Num(0)),
@@ -474,10 +474,9 @@ TEST(Eval, MillionIterationLoopIsFast) {
   auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(t.Call(fn).number, 1'000'000);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // Recorded, not asserted: timings belong to bench/ (a loaded CI machine
+  // would make an assertion flaky). Idle Release runs take ~0.07 s.
   RecordProperty("seconds", std::to_string(seconds));
-#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__)
-  EXPECT_LT(seconds, 0.5);
-#endif
 }
 
 }  // namespace
