@@ -1,13 +1,20 @@
 #include "cli/driver.h"
 
+#include <fmt/format.h>
+#include <malloc.h>
 #include <pthread.h>
 
+#include <chrono>
 #include <functional>
 #include <iostream>
 
 #include "frontend/check.h"
 #include "frontend/lower.h"
 #include "frontend/preflight.h"
+#include "ir/bind.h"
+#include "ir/images.h"
+#include "ir/permissions.h"
+#include "ir/validate.h"
 
 namespace wdsl {
 namespace {
@@ -33,26 +40,105 @@ void RunWithLargeStack(const std::function<void()>& work) {
   pthread_attr_destroy(&attr);
 }
 
-auto CompileOnThisThread(const CompileOptions& options, SourceManager& sources, Diagnostics& diagnostics)
-    -> CompileResult {
+// Times one stage into `timings`.
+class StageClock {
+ public:
+  explicit StageClock(StageTimings& timings) : timings_(timings) {}
+  void Lap(const char* stage) {
+    auto now = std::chrono::steady_clock::now();
+    timings_.stages.emplace_back(stage, std::chrono::duration<double, std::milli>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  StageTimings& timings_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+auto FrontHalf(const CompileOptions& options, SourceManager& sources, Diagnostics& diagnostics, CompileResult& result)
+    -> void {
+  StageClock clock(result.timings);
   ast::Ast ast;
   std::optional<LoadedProgram> loaded = Load(options.entry, sources, ast, diagnostics);
-  if (!loaded) return CompileResult{std::nullopt, true};
+  clock.Lap("load and parse");
+  if (!loaded) {
+    result.environment_error = true;
+    return;
+  }
   if (options.dump_ast) std::cout << ast::DumpAst(*loaded->entry, sources);
-  if (options.stop_after == Phase::kParse) return {};
+  if (options.stop_after == Phase::kParse) return;
   Semantics semantics;
-  if (!Check(*loaded, semantics, diagnostics) || options.stop_after == Phase::kCheck) return {};
+  bool checked = Check(*loaded, semantics, diagnostics);
+  clock.Lap("check");
+  if (!checked || options.stop_after == Phase::kCheck) return;
   LoweredProgram lowered = Lower(*loaded, sources, diagnostics, LowerOptions{options.target});
-  if (diagnostics.HasErrors()) return {};
-  return CompileResult{RunPreflight(std::move(lowered), semantics, diagnostics), false};
+  clock.Lap("lower");
+  if (diagnostics.HasErrors()) return;
+  result.program = RunPreflight(std::move(lowered), semantics, diagnostics);
+  clock.Lap("preflight");
+}
+
+void Report(const std::vector<ir::ValidateProblem>& problems, DiagnosticKind kind, Diagnostics& diagnostics) {
+  for (const ir::ValidateProblem& problem : problems) {
+    const ir::SourcePos& pos = problem.pos;
+    diagnostics.Report(kind, diagnostics.Sources().SpanAt(pos.file, pos.line, pos.col), problem.message);
+  }
+}
+
+// The passes over the IR that fill lifts and permissions, check props, and
+// describe local images.
+void Passes(const CompileOptions& options, Diagnostics& diagnostics, CompileResult& result) {
+  StageClock clock(result.timings);
+  ir::Program& program = *result.program;
+  std::vector<ir::BindProblem> unbound;
+  ir::Bind(program, unbound);
+  for (const ir::BindProblem& problem : unbound) {
+    diagnostics.Report(DiagnosticKind::kCannotBind,
+                       diagnostics.Sources().SpanAt(problem.pos.file, problem.pos.line, problem.pos.col),
+                       problem.message);
+  }
+  ir::ComputePermissions(program);
+  clock.Lap("bind and permissions");
+  std::vector<ir::ValidateProblem> problems;
+  if (options.validate) {
+    ir::Validate(program, problems);
+    Report(problems, DiagnosticKind::kInvalidProp, diagnostics);
+    clock.Lap("validate");
+  }
+  if (options.images) {
+    problems.clear();
+    result.images = ir::DescribeImages(program, problems);
+    Report(problems, DiagnosticKind::kImageContext, diagnostics);
+    clock.Lap("images");
+  }
 }
 
 }  // namespace
 
+void TuneAllocator() {
+  mallopt(M_ARENA_MAX, 1);
+  mallopt(M_TOP_PAD, 64 << 20);
+}
+
+auto StageTimings::Render() const -> std::string {
+  std::string text;
+  double total = 0;
+  for (const auto& [stage, ms] : stages) {
+    text += fmt::format("  {:<22} {:>9.1f} ms\n", stage, ms);
+    total += ms;
+  }
+  text += fmt::format("  {:<22} {:>9.1f} ms\n", "total", total);
+  return text;
+}
+
 auto Compile(const CompileOptions& options, SourceManager& sources, Diagnostics& diagnostics) -> CompileResult {
   CompileResult result;
-  RunWithLargeStack([&] { result = CompileOnThisThread(options, sources, diagnostics); });
+  RunWithLargeStack([&] { FrontHalf(options, sources, diagnostics, result); });
+  if (result.program && !diagnostics.HasErrors() && options.stop_after == Phase::kPasses) {
+    Passes(options, diagnostics, result);
+  }
   diagnostics.SortAndDedupe();
+  if (diagnostics.HasErrors()) result.program.reset();
   return result;
 }
 

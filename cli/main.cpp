@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,10 +13,6 @@
 #include "backends/output.h"
 #include "backends/sim/sim.h"
 #include "cli/driver.h"
-#include "ir/bind.h"
-#include "ir/images.h"
-#include "ir/permissions.h"
-#include "ir/validate.h"
 
 namespace {
 
@@ -28,83 +25,15 @@ constexpr int kExitEnvironment = 2;
 
 auto UseColor() -> bool { return isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr; }
 
-// The passes over the IR that fill Resource::lifts and ::permissions
-// (ir/bind.h, ir/permissions.h). Hook for the lead, who may move it into the
-// driver; returns what the bind pass could not follow.
-auto RunIrPasses(wdsl::ir::Program& program) -> std::vector<wdsl::ir::BindProblem> {
-  std::vector<wdsl::ir::BindProblem> problems;
-  wdsl::ir::Bind(program, problems);
-  wdsl::ir::ComputePermissions(program);
-  return problems;
-}
-
-// The span of an IR position: from its column to the end of the statement
-// on that line (as frontend/preflight.cpp's SpanOf does).
-auto SpanOf(const wdsl::SourceManager& sources, const wdsl::ir::SourcePos& pos) -> wdsl::Span {
-  for (wdsl::FileId id = 0; id < sources.FileCount(); ++id) {
-    const wdsl::SourceFile& file = sources.File(id);
-    if (file.path != pos.file || pos.line == 0 || pos.line > file.line_starts.size()) continue;
-    uint32_t offset = file.line_starts[pos.line - 1];
-    for (uint32_t col = 1; col < pos.col && offset < file.text.size();) {
-      ++offset;
-      if (offset >= file.text.size() || (static_cast<unsigned char>(file.text[offset]) & 0xC0) != 0x80) ++col;
-    }
-    uint32_t end = offset;
-    while (end < file.text.size() && file.text[end] != '\n' && file.text[end] != ';') ++end;
-    return wdsl::Span{id, offset, std::max(end, offset + 1)};
-  }
-  return wdsl::Span{};
-}
-
-void ReportProblems(const std::vector<wdsl::ir::ValidateProblem>& problems, wdsl::DiagnosticKind kind,
-                    wdsl::Diagnostics& diagnostics) {
-  for (const wdsl::ir::ValidateProblem& problem : problems) {
-    diagnostics.Report(kind, SpanOf(diagnostics.Sources(), problem.pos), problem.message);
-  }
-}
-
-// What runs after preflight: the IR passes always; validate and the image
-// descriptions (content hashes of local build contexts) unless only a
-// picture of the app is wanted.
-struct AfterPreflight {
-  bool validate = true;
-  bool images = true;
-};
-
-struct Compiled {
-  std::optional<wdsl::ir::Program> program;
-  std::map<std::string, nlohmann::json> images;  // ir::DescribeImages, by resource path
-};
-
-// Compiles `options.entry`, runs the IR passes, prints diagnostics, and
-// returns the program (or the exit code to stop with).
-auto CompileAndReport(const wdsl::CompileOptions& options, int& exit_code, AfterPreflight after = {}) -> Compiled {
+// Compiles `options.entry`, prints diagnostics (and the stage timings when
+// asked), and returns the result; `exit_code` says how the command ends.
+auto CompileAndReport(const wdsl::CompileOptions& options, int& exit_code, bool timings = false)
+    -> wdsl::CompileResult {
   wdsl::SourceManager sources;
   wdsl::Diagnostics diagnostics(sources);
   wdsl::CompileResult result = wdsl::Compile(options, sources, diagnostics);
-  Compiled compiled;
-  if (result.program && !diagnostics.HasErrors()) {
-    std::vector<wdsl::ir::ValidateProblem> problems;
-    for (const wdsl::ir::BindProblem& problem : RunIrPasses(*result.program)) {
-      problems.push_back(wdsl::ir::ValidateProblem{problem.pos, problem.message});
-    }
-    // The bind pass's problems have no kind of their own yet (the checker
-    // rejects every case found so far first, so no test file can reach one);
-    // they are reported as E0600 until the lead gives them one.
-    ReportProblems(problems, wdsl::DiagnosticKind::kInvalidProp, diagnostics);
-    problems.clear();
-    if (after.validate) {
-      wdsl::ir::Validate(*result.program, problems);
-      ReportProblems(problems, wdsl::DiagnosticKind::kInvalidProp, diagnostics);
-    }
-    if (after.images) {
-      problems.clear();
-      compiled.images = wdsl::ir::DescribeImages(*result.program, problems);
-      ReportProblems(problems, wdsl::DiagnosticKind::kImageContext, diagnostics);
-    }
-    diagnostics.SortAndDedupe();
-  }
   std::cerr << diagnostics.RenderAll(UseColor());
+  if (timings) std::cerr << "wdsl: stage timings\n" << result.timings.Render();
   if (result.environment_error) {
     exit_code = kExitEnvironment;
   } else if (diagnostics.HasErrors()) {
@@ -114,8 +43,7 @@ auto CompileAndReport(const wdsl::CompileOptions& options, int& exit_code, After
   } else {
     exit_code = kExitOk;
   }
-  compiled.program = std::move(result.program);
-  return compiled;
+  return result;
 }
 
 // Writes `text` to `path` through a temporary file and a rename, so a failed
@@ -159,6 +87,7 @@ auto NotYet(const std::string& what, const std::string& issue) -> int {
 }  // namespace
 
 auto main(int argc, char** argv) -> int {
+  wdsl::TuneAllocator();
   CLI::App app{"wdsl: a compiler and local simulator for Wing programs with containerized workloads"};
   app.set_version_flag("--version", std::string("wdsl ") + WDSL_VERSION);
   app.require_subcommand(1);
@@ -169,11 +98,15 @@ auto main(int argc, char** argv) -> int {
 
   auto* check = app.add_subcommand("check", "Parse and check a program; print its diagnostics");
   check->add_option("file", options.entry, "The program's entry file")->capture_default_str();
-  std::string phase = "preflight";
-  check->add_option("--phase", phase, "Stop after this stage")
-      ->check(CLI::IsMember({"parse", "check", "preflight"}))
+  std::string phase = "all";
+  check->add_option("--phase", phase,
+                    "Stop after this stage: parse, check (names, types, phases), preflight (run the top-level "
+                    "code), or all (also bindings, permissions, props and image contexts)")
+      ->check(CLI::IsMember({"parse", "check", "preflight", "all"}))
       ->capture_default_str();
   check->add_flag("--dump-ast", options.dump_ast, "Print the entry file's syntax tree");
+  bool timings = false;
+  check->add_flag("--timings", timings, "Print how long each stage took (to standard error)");
 
   auto* build = app.add_subcommand("build", "Compile a program and write its output for a target");
   build->add_option("file", options.entry, "The program's entry file")->capture_default_str();
@@ -183,6 +116,7 @@ auto main(int argc, char** argv) -> int {
       ->capture_default_str();
   std::string output_dir;
   build->add_option("-o,--output", output_dir, "Output directory (default: target/<name>.<target> beside the file)");
+  build->add_flag("--timings", timings, "Print how long each stage took (to standard error)");
 
   auto* graph = app.add_subcommand("graph", "Draw the app's resources and how they use each other");
   graph->add_option("file", options.entry, "The program's entry file")->capture_default_str();
@@ -203,9 +137,12 @@ auto main(int argc, char** argv) -> int {
   CLI11_PARSE(app, argc, argv);
 
   if (*check) {
-    options.stop_after = phase == "parse" ? Phase::kParse : phase == "check" ? Phase::kCheck : Phase::kPreflight;
+    options.stop_after = phase == "parse"       ? Phase::kParse
+                         : phase == "check"     ? Phase::kCheck
+                         : phase == "preflight" ? Phase::kPreflight
+                                                : Phase::kPasses;
     int exit_code = kExitOk;
-    CompileAndReport(options, exit_code);
+    CompileAndReport(options, exit_code, timings);
     return exit_code;
   }
   if (*build) {
@@ -213,12 +150,22 @@ auto main(int argc, char** argv) -> int {
     options.target = "sim";
     int exit_code = kExitOk;
     // The IR does not describe images, so `--target ir` does not hash build contexts.
-    Compiled compiled = CompileAndReport(options, exit_code, AfterPreflight{.validate = true, .images = target != "ir"});
+    options.images = target != "ir";
+    wdsl::CompileResult compiled = CompileAndReport(options, exit_code);
     if (exit_code != kExitOk || !compiled.program) return exit_code == kExitOk ? kExitUserError : exit_code;
     std::string dir = output_dir.empty() ? DefaultOutputDir(options.entry, target) : output_dir;
+    auto start = std::chrono::steady_clock::now();
     wdsl::OutputFiles files =
         target == "ir" ? wdsl::EmitIr(*compiled.program) : wdsl::EmitSim(*compiled.program, compiled.images);
+    auto emitted = std::chrono::steady_clock::now();
     std::string error = wdsl::WriteOutputAtomically(dir, files);
+    if (timings) {
+      compiled.timings.stages.emplace_back("emit " + target,
+                                           std::chrono::duration<double, std::milli>(emitted - start).count());
+      compiled.timings.stages.emplace_back(
+          "write", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - emitted).count());
+      std::cerr << "wdsl: stage timings\n" << compiled.timings.Render();
+    }
     if (!error.empty()) {
       std::cerr << "wdsl: " << error << "\n";
       return kExitEnvironment;
@@ -229,7 +176,9 @@ auto main(int argc, char** argv) -> int {
   if (*graph) {
     options.target = "sim";
     int exit_code = kExitOk;
-    Compiled compiled = CompileAndReport(options, exit_code, AfterPreflight{.validate = false, .images = false});
+    options.validate = false;
+    options.images = false;
+    wdsl::CompileResult compiled = CompileAndReport(options, exit_code);
     if (exit_code != kExitOk || !compiled.program) return exit_code == kExitOk ? kExitUserError : exit_code;
     std::string text;
     if (graph_format == "mermaid") {

@@ -105,7 +105,7 @@ void ParseOnThisThread(const SourceManager& sources, FileId file, ast::Ast& ast,
   parse::OffsetMap offsets(text);
   parse::TokenSpans spans(file, offsets);
 
-  antlr4::ANTLRInputStream input(text);
+  parse::Utf8InputStream input(text);
   gen::WingLexer lexer(&input);
   lexer.removeErrorListeners();
   antlr4::CommonTokenStream tokens(&lexer);

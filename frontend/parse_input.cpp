@@ -87,6 +87,21 @@ class Layout {
 
 }  // namespace
 
+Utf8InputStream::Utf8InputStream(std::string_view valid_utf8) {
+  _data.reserve(valid_utf8.size());
+  for (size_t i = 0; i < valid_utf8.size();) {
+    auto byte = static_cast<unsigned char>(valid_utf8[i]);
+    int extra = byte < 0x80 ? 0 : byte < 0xE0 ? 1 : byte < 0xF0 ? 2 : 3;
+    char32_t cp = extra == 0 ? byte : extra == 1 ? (byte & 0x1F) : extra == 2 ? (byte & 0x0F) : (byte & 0x07);
+    for (int k = 1; k <= extra && i + k < valid_utf8.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(valid_utf8[i + k]) & 0x3F);
+    }
+    _data.push_back(cp);
+    i += 1 + extra;
+  }
+  p = 0;
+}
+
 auto FindInvalidUtf8(std::string_view text) -> size_t {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   size_t i = 0;

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "frontend/parse_input.h"
+
 namespace wdsl {
 namespace {
 
@@ -222,6 +224,28 @@ TEST(ParseTest, CorpusAndStdlibParseWithoutErrors) {
     }
   }
   EXPECT_GE(files, 6);
+}
+
+}  // namespace
+}  // namespace wdsl
+
+namespace wdsl {
+namespace {
+
+// The hand-written decoder must agree with the runtime's own conversion.
+TEST(Utf8InputStreamTest, DecodesLikeTheRuntime) {
+  for (std::string text : {std::string(""), std::string("let x = 1;"), std::string("\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x9A\x80\""),
+                           std::string("\xF4\x8F\xBF\xBF\xC2\x80\xE0\xA0\x80\xEF\xBF\xBDz")}) {
+    ASSERT_EQ(parse::FindInvalidUtf8(text), std::string::npos);
+    parse::Utf8InputStream ours(text);
+    antlr4::ANTLRInputStream theirs(text);
+    ASSERT_EQ(ours.size(), theirs.size()) << text;
+    for (size_t i = 0; i < ours.size(); ++i) {
+      EXPECT_EQ(ours.LA(1), theirs.LA(1)) << text << " at " << i;
+      ours.consume();
+      theirs.consume();
+    }
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <regex>
+#include <unordered_map>
 #include <map>
 #include <set>
 
@@ -126,21 +127,7 @@ class PreflightHost : public ir::Host {
     diagnostics_.Report(kind, SpanOf(pos), std::forward<Args>(args)...);
   }
 
-  auto SpanOf(const ir::SourcePos& pos) const -> Span {
-    for (FileId id = 0; id < sources_.FileCount(); ++id) {
-      const SourceFile& file = sources_.File(id);
-      if (file.path != pos.file || pos.line == 0 || pos.line > file.line_starts.size()) continue;
-      uint32_t offset = file.line_starts[pos.line - 1];
-      for (uint32_t col = 1; col < pos.col && offset < file.text.size();) {
-        ++offset;
-        if (offset >= file.text.size() || (static_cast<unsigned char>(file.text[offset]) & 0xC0) != 0x80) ++col;
-      }
-      uint32_t end = offset;
-      while (end < file.text.size() && file.text[end] != '\n' && file.text[end] != ';') ++end;
-      return Span{id, offset, std::max(end, offset + 1)};
-    }
-    return Span{};
-  }
+  auto SpanOf(const ir::SourcePos& pos) const -> Span { return sources_.SpanAt(pos.file, pos.line, pos.col); }
 
  private:
   auto Find(const ir::Value& value) -> ir::Resource* {
@@ -265,6 +252,13 @@ class PreflightHost : public ir::Host {
     return std::nullopt;
   }
 
+  // The stdlib's patterns are ours and tested (stdlib_test), so they compile.
+  auto Compiled(const std::string& pattern) -> const std::regex& {
+    auto it = regexes_.find(pattern);
+    if (it == regexes_.end()) it = regexes_.emplace(pattern, std::regex(pattern, std::regex::ECMAScript)).first;
+    return it->second;
+  }
+
   // Applies a preflight method's effect (docs/stdlib.md, "Preflight
   // effects") to the resource at `path`; returns the method's result.
   auto ApplyEffect(const std::string& path, const std::string& type, const std::string& method,
@@ -278,7 +272,7 @@ class PreflightHost : public ir::Host {
       for (const auto& [param, rule] : effect["paramPatterns"].items()) {
         if (!args.contains(param) || !args[param].is_string()) continue;
         std::string value = args[param].get<std::string>();
-        if (!std::regex_search(value, std::regex(rule.value("regex", "")))) {
+        if (!std::regex_search(value, Compiled(rule.value("regex", "")))) {
           Report(DiagnosticKind::kInvalidPreflightArgument, pos, Substitute(rule.value("message", ""), value));
           return nullptr;
         }
@@ -393,6 +387,7 @@ class PreflightHost : public ir::Host {
   std::vector<std::shared_ptr<const ir::ResourceRef>> instances_;
   std::map<std::string, std::set<std::string>> unique_keys_;  // "path\nprop" -> keys seen
   std::map<std::string, int> child_counters_;          // "parent\nprefix" -> next n
+  std::unordered_map<std::string, std::regex> regexes_;  // stdlib parameter patterns, compiled once
   std::map<std::string, std::string> reused_children_;  // "parent\nhandler" -> child path
 };
 

@@ -36,6 +36,22 @@ auto SourceManager::LineText(FileId id, uint32_t line) const -> std::string_view
   return text;
 }
 
+auto SourceManager::SpanAt(std::string_view path, uint32_t line, uint32_t col) const -> Span {
+  for (FileId id = 0; id < files_.size(); ++id) {
+    const SourceFile& file = files_[id];
+    if (file.path != path || line == 0 || line > file.line_starts.size()) continue;
+    uint32_t offset = file.line_starts[line - 1];
+    for (uint32_t c = 1; c < col && offset < file.text.size();) {
+      ++offset;
+      if (offset >= file.text.size() || (static_cast<unsigned char>(file.text[offset]) & 0xC0) != 0x80) ++c;
+    }
+    uint32_t end = offset;
+    while (end < file.text.size() && file.text[end] != '\n' && file.text[end] != ';') ++end;
+    return Span{id, offset, std::max(end, offset + 1)};
+  }
+  return Span{};
+}
+
 auto SourceManager::Describe(const Span& span) const -> std::string {
   LineCol lc = Start(span);
   return files_[span.file].path + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col);

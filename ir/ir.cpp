@@ -3,20 +3,25 @@
 namespace wdsl::ir {
 namespace {
 
-// Looks `key` up in `index` (name -> position in `items`), rebuilding the
-// index when it is stale; `name_of` gives an item's key.
+// Looks `key` up in `index`, bringing the index up to date first. Vectors
+// only grow while a program is built, so new items are added incrementally
+// (amortized constant time per lookup); a vector that moved (reallocation,
+// replacement) or shrank, or a hit that no longer matches, rebuilds it.
+// Duplicate keys keep their first position.
 template <typename T, typename NameOf>
-auto Lookup(const std::vector<T>& items, std::unordered_map<std::string, size_t>& index, const std::string& key,
-            NameOf name_of) -> const T* {
+auto Lookup(const std::vector<T>& items, Program::Index& index, const std::string& key, NameOf name_of) -> const T* {
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (index.size() == items.size()) {
-      auto it = index.find(key);
-      if (it == index.end()) return nullptr;
-      if (it->second < items.size() && name_of(items[it->second]) == key) return &items[it->second];
+    if (index.data != static_cast<const void*>(items.data()) || index.covered > items.size() || attempt > 0) {
+      index.positions.clear();
+      index.covered = 0;
+      index.data = items.data();
     }
-    index.clear();
-    for (size_t i = 0; i < items.size(); ++i) index.emplace(name_of(items[i]), i);
-    if (index.size() != items.size()) break;  // duplicate keys: fall back to a scan
+    for (; index.covered < items.size(); ++index.covered) {
+      index.positions.emplace(name_of(items[index.covered]), index.covered);
+    }
+    auto it = index.positions.find(key);
+    if (it == index.positions.end()) return nullptr;
+    if (name_of(items[it->second]) == key) return &items[it->second];
   }
   for (const T& item : items) {
     if (name_of(item) == key) return &item;

@@ -121,14 +121,21 @@ struct Program {
   std::vector<TestCase> tests;
   std::vector<Edge> edges;
 
-  // Constant time: an index is rebuilt whenever the vectors have changed
-  // size or no longer match it.
+  // Amortized constant time: the index follows appends incrementally and is
+  // rebuilt when a vector is replaced or shrinks. Renaming an item in place
+  // is not seen by lookups that miss; build a new vector instead.
   auto FindResource(const std::string& path) const -> const Resource*;
   auto FindClass(const std::string& name) const -> const ClassInfo*;
 
+  struct Index {
+    std::unordered_map<std::string, size_t> positions;
+    size_t covered = 0;          // items[0, covered) are in `positions`
+    const void* data = nullptr;  // the vector's storage when indexed
+  };
+
  private:
-  mutable std::unordered_map<std::string, size_t> resource_index_;
-  mutable std::unordered_map<std::string, size_t> class_index_;
+  mutable Index resource_index_;
+  mutable Index class_index_;
 };
 
 }  // namespace wdsl::ir

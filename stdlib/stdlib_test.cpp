@@ -403,5 +403,24 @@ TEST(ResourcesJson, DurationDefaultsUseTheIrEncoding) {
   }
 }
 
+// The compiler compiles these patterns without a guard (frontend/preflight.cpp).
+TEST(ResourcesJson, ParameterPatternsCompileAndHaveMessages) {
+  auto doc = Resources();
+  int patterns = 0;
+  for (const auto& [type, resource] : doc.at("resources").items()) {
+    if (!resource.contains("preflight")) continue;
+    for (const auto& [method, effect] : resource.at("preflight").items()) {
+      if (!effect.is_object() || !effect.contains("paramPatterns")) continue;
+      for (const auto& [param, rule] : effect.at("paramPatterns").items()) {
+        ++patterns;
+        EXPECT_NO_THROW(std::regex(rule.at("regex").get<std::string>(), std::regex::ECMAScript))
+            << type << "." << method << "(" << param << ")";
+        EXPECT_FALSE(rule.value("message", "").empty()) << type << "." << method << "(" << param << ")";
+      }
+    }
+  }
+  EXPECT_GT(patterns, 0);
+}
+
 }  // namespace
 }  // namespace wdsl::stdlib
