@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "frontend/types.h"
 
@@ -29,6 +30,7 @@ struct FunctionContext {
   bool boundary = false;  // inflight code whose lexical parent is preflight
   bool has_this = false;  // a method or constructor: `this` is its receiver
   bool module_method = false;  // a class member: its parent is the file's top level
+  bool closure = false;   // a closure expression: immutable outer bindings are copied when it is created
   int32_t slot_count = 0;
   std::vector<CaptureKey> captures;
 };
@@ -134,8 +136,26 @@ class Lowerer {
     if (ctx.boundary) return Ref{true, false, 0, IndexOfCapture(level, key)};
     std::optional<Ref> outer = Resolve(key, level - 1);
     if (!outer) return std::nullopt;
-    if (!outer->is_capture && !outer->is_this) return Ref{false, false, outer->depth + 1, outer->slot};
+    // A closure copies the immutable bindings it uses when it is created, so
+    // closures made in a loop each see their own iteration's values (as in
+    // Wing). `let var` bindings stay shared with the enclosing frame, and so
+    // does a binding whose initializer is being lowered (a closure that calls
+    // itself: its value does not exist yet when the closure is created).
+    bool copy = ctx.closure && key != nullptr && !key->reassignable && initializing_.count(key) == 0;
+    if (!outer->is_capture && !outer->is_this && !copy) return Ref{false, false, outer->depth + 1, outer->slot};
     return Ref{true, false, 0, IndexOfCapture(level, key)};
+  }
+
+  // The kClosure node for the function just popped, whose body used
+  // `captures`: each capture is evaluated where the closure is created.
+  auto ClosureNode(int32_t function, const std::vector<CaptureKey>& captures, Span span) -> NodeId {
+    ir::Node node = AddNode(NodeKind::kClosure, span);
+    node.slot = function;
+    for (CaptureKey key : captures) {
+      std::optional<Ref> ref = Resolve(key, stack_.size() - 1);
+      node.kids.push_back(ref ? RefNode(*ref, span) : Nil(span));
+    }
+    return Emit(std::move(node));
   }
 
   auto RefNode(const Ref& ref, Span span) -> NodeId {
@@ -264,6 +284,7 @@ class Lowerer {
   LoweredProgram out_;
   std::vector<FunctionContext> stack_;
   std::unordered_map<const Symbol*, std::pair<int, int32_t>> defs_;
+  std::unordered_set<const Symbol*> initializing_;  // `let`s whose initializer is being lowered
   int32_t module_toplevel_ = -1;
   const Symbol* current_class_ = nullptr;  // while lowering a class's members
 
@@ -317,9 +338,14 @@ auto Lowerer::LowerStmt(const ast::Stmt* stmt) -> std::optional<NodeId> {
       return std::nullopt;
     case ast::StmtKind::kLet: {
       const auto& let = *As<ast::LetStmt>(stmt);
+      // The slot exists before the initializer is lowered, so a closure can
+      // call itself (`let fib = (n: num): num => { ... fib(n - 1) ... }`).
+      int32_t slot = NewSlot(let.symbol);
+      initializing_.insert(let.symbol);
       NodeId init = let.init != nullptr ? LowerExpr(let.init) : Nil(stmt->span);
+      initializing_.erase(let.symbol);
       ir::Node node = AddNode(NodeKind::kLet, stmt->span);
-      node.slot = NewSlot(let.symbol);
+      node.slot = slot;
       node.kids = {init};
       return Emit(std::move(node));
     }
@@ -470,13 +496,7 @@ auto Lowerer::LowerTest(const ast::TestStmt& stmt) -> NodeId {
   Code().root = LowerBlock(stmt.body);
   std::vector<CaptureKey> captures = stack_.back().captures;
   PopFunction();
-  ir::Node closure = AddNode(NodeKind::kClosure, stmt.span);
-  closure.slot = index;
-  for (CaptureKey key : captures) {
-    std::optional<Ref> ref = Resolve(key, stack_.size() - 1);
-    closure.kids.push_back(ref ? RefNode(*ref, stmt.span) : Nil(stmt.span));
-  }
-  NodeId closure_id = Emit(std::move(closure));
+  NodeId closure_id = ClosureNode(index, captures, stmt.span);
   ir::Node call = AddNode(NodeKind::kCall, stmt.span);
   call.kids = {Global("$test", stmt.span), Const(ir::Value::Str(stmt.name), stmt.span), closure_id};
   ir::Node node = AddNode(NodeKind::kExprStmt, stmt.span);
@@ -785,6 +805,7 @@ auto Lowerer::LowerClosure(const ast::ClosureExpr& expr) -> NodeId {
   int32_t index = NewFunction(name, ir::FunctionKind::kClosure, inflight ? ir::Phase::kInflight : ir::Phase::kPreflight,
                               expr.span);
   PushFunction(index, inflight, false, false);
+  stack_.back().closure = true;
   for (const ast::Param& param : expr.params) {
     Fn().params.push_back(param.name);
     NewSlot(param.symbol);
@@ -792,13 +813,7 @@ auto Lowerer::LowerClosure(const ast::ClosureExpr& expr) -> NodeId {
   Code().root = LowerBlock(expr.body);
   std::vector<CaptureKey> captures = stack_.back().captures;
   PopFunction();
-  ir::Node node = AddNode(NodeKind::kClosure, expr.span);
-  node.slot = index;
-  for (CaptureKey key : captures) {
-    std::optional<Ref> ref = Resolve(key, stack_.size() - 1);
-    node.kids.push_back(ref ? RefNode(*ref, expr.span) : Nil(expr.span));
-  }
-  return Emit(std::move(node));
+  return ClosureNode(index, captures, expr.span);
 }
 
 }  // namespace
