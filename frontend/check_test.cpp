@@ -3,6 +3,7 @@
 // expected-diagnostic corpus tests/diagnostics/*.w (all but the preflight
 // E05xx cases) passes through Load + Check without the CLI.
 #include "frontend/check.h"
+#include "tests/support/expectations.h"
 
 #include <gtest/gtest.h>
 
@@ -543,30 +544,14 @@ TEST(DumpAst, IsDeterministicAndShowsPositions) {
 
 // ---------------------------------------------------------------- the corpus
 
-struct Expected {
-  std::string code;
-  int line = 0;
-  int col = 0;
-  std::string fragment;
-};
+using Expected = testing::ExpectedDiagnostic;
+using testing::ParseExpectations;
 
 auto ReadAll(const fs::path& path) -> std::string {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
-}
-
-auto ParseExpectations(const std::string& text) -> std::vector<Expected> {
-  static const std::regex kExpect(R"(^//\s*expect:\s*([EW]\d{4})\s+at\s+(\d+):(\d+)\s+\"(.*)\"\s*$)");
-  std::vector<Expected> result;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::smatch m;
-    if (std::regex_match(line, m, kExpect)) result.push_back({m[1], std::stoi(m[2]), std::stoi(m[3]), m[4]});
-  }
-  return result;
 }
 
 auto CorpusFiles() -> std::vector<std::string> {

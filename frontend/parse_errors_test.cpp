@@ -11,13 +11,6 @@
 namespace wdsl {
 namespace {
 
-// How long hostile input may take: sanitizers slow everything down.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr double kBudgetSeconds = 10.0;
-#else
-constexpr double kBudgetSeconds = 2.0;
-#endif
-
 struct Result {
   std::string errors;  // "line:col: message" per diagnostic
   size_t count = 0;

@@ -9,30 +9,12 @@
 
 #include "frontend/diagnostics.h"
 #include "tests/run_wdsl.h"
+#include "tests/support/expectations.h"
 
 namespace wdsl::testing {
 namespace {
 
-struct Expected {
-  std::string code;
-  int line = 0;
-  int col = 0;
-  std::string fragment;
-};
-
-auto ParseExpectations(const std::string& text) -> std::vector<Expected> {
-  static const std::regex kExpect(R"(^//\s*expect:\s*([EW]\d{4})\s+at\s+(\d+):(\d+)\s+\"(.*)\"\s*$)");
-  std::vector<Expected> result;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::smatch m;
-    if (std::regex_match(line, m, kExpect)) {
-      result.push_back({m[1], std::stoi(m[2]), std::stoi(m[3]), m[4]});
-    }
-  }
-  return result;
-}
+using Expected = ExpectedDiagnostic;
 
 struct Actual {
   std::string file;
