@@ -406,9 +406,23 @@ auto Lowerer::LowerStmt(const ast::Stmt* stmt) -> std::optional<NodeId> {
       return LowerBlock(As<ast::BlockStmt>(stmt));
     case ast::StmtKind::kTest:
       return LowerTest(*As<ast::TestStmt>(stmt));
-    case ast::StmtKind::kLift:
-      // The qualifications only inform the checker and the bind pass.
-      return LowerBlock(As<ast::LiftStmt>(stmt)->body);
+    case ast::StmtKind::kLift: {
+      // `lift { orders: [put, list] } { ... }`: the objects and operations
+      // go to the bind pass (ir/bind.cpp), which takes them instead of what
+      // it cannot follow inside the body.
+      const auto& lift = *As<ast::LiftStmt>(stmt);
+      ir::Node node = AddNode(NodeKind::kLift, stmt->span);
+      std::vector<ir::Value> ops_per_object;
+      for (const ast::LiftQualification& q : lift.qualifications) {
+        node.kids.push_back(q.object != nullptr ? LowerExpr(q.object) : Nil(stmt->span));
+        std::vector<ir::Value> ops;
+        for (const auto& [op, span] : q.ops) ops.push_back(ir::Value::Str(op));
+        ops_per_object.push_back(ir::Value::NewArray(std::move(ops), false));
+      }
+      node.constant = ir::Value::NewArray(std::move(ops_per_object), false);
+      node.kids.push_back(LowerBlock(lift.body));
+      return Emit(std::move(node));
+    }
   }
   return std::nullopt;
 }

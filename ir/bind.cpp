@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -222,7 +224,33 @@ class Analyzer {
     return std::vector<AVal>(n, AVal::Plain());
   }
 
+  // `lift { a: [put], b: [get] } { body }`: the user names the objects and
+  // operations, so they are lifted as written and what the body does with
+  // objects the analysis cannot follow is not a problem.
+  void ExecLift(FrameState& f, const Node& n) {
+    if (n.kids.empty()) return;
+    for (size_t i = 0; i + 1 < n.kids.size(); ++i) {
+      AVal object = Eval(f, n.kids[i]);
+      std::vector<std::string> ops;
+      if (n.constant.kind == ValueKind::kArray && n.constant.array && i < n.constant.array->items.size()) {
+        const Value& list = n.constant.array->items[i];
+        if (list.kind == ValueKind::kArray && list.array) {
+          for (const Value& op : list.array->items) {
+            if (op.kind == ValueKind::kStr) ops.push_back(op.AsStr());
+          }
+        }
+      }
+      for (const std::string& path : object.paths) {
+        for (const std::string& op : ops) AddLift(path, op);
+      }
+    }
+    ++lift_depth_;
+    Exec(f, n.kids.back());
+    --lift_depth_;
+  }
+
   void Report(const FrameState* f, const Node* n, std::string message) {
+    if (lift_depth_ > 0) return;  // qualified by a `lift` block
     SourcePos pos;
     if (f != nullptr && f->function >= 0) pos = program_.functions[f->function].pos;
     if (n != nullptr && n->line != 0) {
@@ -398,6 +426,9 @@ class Analyzer {
         if (n.slot >= 0) Assign(f, 0, n.slot, AVal::Plain());
         Exec(f, kid(1));
         Exec(f, kid(2));
+        return;
+      case NodeKind::kLift:
+        ExecLift(f, n);
         return;
       case NodeKind::kBreak:
       case NodeKind::kContinue:
@@ -752,6 +783,7 @@ class Analyzer {
   std::vector<BindProblem>& problems_;
   std::set<std::string>& seen_;
   std::map<std::string, std::set<std::string>> lifts_;
+  int lift_depth_ = 0;  // inside a `lift` block
   std::map<std::string, AVal> memo_;
   std::set<std::string> active_;
   std::map<std::string, AVal> assigned_;  // "path#field" / "class:Name#field"
@@ -836,6 +868,58 @@ auto BindingLifts(const Program& program, const Resource& host, const Json& tabl
   return found;
 }
 
+// Calls `found(where, path)` for every resource a prop value refers to: an
+// attribute token `${wdsl#<path>#<attr>}` inside a string, or a
+// `{"$resource": path}` value. `where` is the prop path (`env.PASSWORD`).
+void ForEachReference(const Json& value, const std::string& where,
+                      const std::function<void(const std::string&, const std::string&)>& found) {
+  if (value.is_string()) {
+    const std::string& text = value.get_ref<const std::string&>();
+    for (size_t at = text.find("${wdsl#"); at != std::string::npos; at = text.find("${wdsl#", at + 1)) {
+      size_t begin = at + 7;
+      size_t end = text.find('#', begin);
+      if (end != std::string::npos) found(where, text.substr(begin, end - begin));
+    }
+  } else if (value.is_object()) {
+    if (auto r = value.find("$resource"); r != value.end() && r->is_string()) {
+      found(where, r->get<std::string>());
+      return;
+    }
+    if (value.contains("$closure")) return;  // code: the Analyzer's business
+    for (const auto& [key, item] : value.items()) ForEachReference(item, where.empty() ? key : where + "." + key, found);
+  } else if (value.is_array()) {
+    for (size_t i = 0; i < value.size(); ++i) ForEachReference(value[i], fmt::format("{}[{}]", where, i), found);
+  }
+}
+
+// A workload (a resource with a `bindings` prop) reaches other resources only
+// through its bindings: one that its props refer to (an attribute in `env`)
+// and that has inflight operations, but that it does not bind, would fail at
+// run time for lack of access, so it is an error now.
+void CheckUnboundUses(const Program& program, const Resource& host, const Json& table,
+                      const std::map<std::string, std::set<std::string>>& bound, std::vector<BindProblem>& problems) {
+  std::set<std::string> reported;
+  for (const auto& [key, value] : host.props.items()) {
+    if (key == "bindings") continue;
+    ForEachReference(value, key, [&](const std::string& where, const std::string& path) {
+      if (bound.count(path) != 0 || path == host.path || !reported.insert(path).second) return;
+      const Resource* target = program.FindResource(path);
+      if (target == nullptr) return;
+      auto entry = table.find(target->type);
+      if (entry == table.end()) return;
+      auto ops = entry->find("permissions");
+      if (ops == entry->end() || !ops->is_object() || ops->empty()) return;  // nothing to grant (an Api's url)
+      std::string name = target->path.substr(target->path.rfind('/') + 1);
+      std::string env_name;
+      for (char c : name) env_name += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_';
+      problems.push_back(BindProblem{
+          host.pos, fmt::format("workload `{}` uses `{}` (in `{}`) but does not bind it, so it would have no access "
+                                "to it at run time; add it to `bindings`, e.g. `bindings: {{ \"{}\" => {} }}`",
+                                host.path, target->path, where, env_name, name)});
+    });
+  }
+}
+
 }  // namespace
 
 auto Bind(Program& program, std::vector<BindProblem>& problems) -> void {
@@ -864,7 +948,9 @@ auto Bind(Program& program, std::vector<BindProblem>& problems) -> void {
       for (const Json* closure : closures) analyzer.RunEntry(*closure);
       lifts = ToLifts(analyzer.Lifts(), "code");
     }
-    std::vector<Lift> bound = ToLifts(BindingLifts(program, resource, table, problems), "binding");
+    std::map<std::string, std::set<std::string>> bindings = BindingLifts(program, resource, table, problems);
+    if (resource.props.contains("bindings")) CheckUnboundUses(program, resource, table, bindings, problems);
+    std::vector<Lift> bound = ToLifts(bindings, "binding");
     lifts.insert(lifts.end(), bound.begin(), bound.end());
     std::sort(lifts.begin(), lifts.end(), [](const Lift& a, const Lift& b) {
       return std::tie(a.resource, a.via) < std::tie(b.resource, b.via);

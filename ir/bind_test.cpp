@@ -121,6 +121,51 @@ TEST(Bind, ChecksWorkloadBindings) {
   EXPECT_GT(bound->lifts[1].ops.size(), 5u);
 }
 
+// A workload whose env refers to a resource with inflight operations must
+// bind it; one that refers to a bound resource, or to a resource with
+// nothing to grant (a Function's env), is fine.
+TEST(Bind, WorkloadThatUsesAnUnboundResourceIsAProblem) {
+  Program program = Program1(R"({"k": "Block", "kids": []})", json::array());
+  Resource web;
+  web.path = "root/Default/web";
+  web.type = "containers.Workload";
+  web.props = json::parse(R"({"env": {"A": "s3://${wdsl#root/Default/a#name}", "B": "${wdsl#root/Default/b#name}"},
+                              "bindings": {"B": {"$resource": "root/Default/b"}}})");
+  program.resources.push_back(web);
+  std::vector<BindProblem> problems;
+  Bind(program, problems);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].message.find("workload `root/Default/web` uses `root/Default/a` (in `env.A`) but does not bind "
+                                     "it"),
+            std::string::npos)
+      << problems[0].message;
+  EXPECT_NE(problems[0].message.find(R"(`bindings: { "A" => a }`)"), std::string::npos) << problems[0].message;
+
+  // Binding it (any operation) is enough.
+  program.resources.back().props["bindings"]["A"] = json::parse(R"({"resource": {"$resource": "root/Default/a"},
+                                                                      "ops": ["get"]})");
+  problems.clear();
+  Bind(program, problems);
+  EXPECT_TRUE(problems.empty()) << problems[0].message;
+}
+
+TEST(Bind, LiftBlockQualifiesWhatTheAnalysisCannotFollow) {
+  // lift { a: [put], b: [list] } { for x in [a, b] { x.put("k", "v"); } }
+  Program program = Program1(R"({"k": "Block", "kids": [
+      {"k": "Lift", "const": [["put"], ["list"]], "kids": [
+        {"k": "Capture", "slot": 0}, {"k": "Capture", "slot": 1},
+        {"k": "Block", "kids": [
+          {"k": "ForIn", "slot": 0, "kids": [
+            {"k": "Array", "kids": [{"k": "Capture", "slot": 0}, {"k": "Capture", "slot": 1}]},
+            {"k": "Block", "kids": [{"k": "ExprStmt", "kids": [{"k": "MethodCall", "name": "put",
+              "kids": [{"k": "Local", "slot": 0}, {"k": "Const", "const": "k"}, {"k": "Const", "const": "v"}]}]}]}]}]}]}]})",
+                             json::parse(R"([{"$resource": "root/Default/a"}, {"$resource": "root/Default/b"}])"));
+  std::vector<BindProblem> problems;
+  Bind(program, problems);
+  EXPECT_TRUE(problems.empty()) << problems[0].message;
+  EXPECT_EQ(Lifts(program), "root/Default/a:put,;root/Default/b:list,;");
+}
+
 TEST(Permissions, MergeStatementsWithoutWildcards) {
   Program program = Program1(R"({"k": "Block", "kids": []})", json::array());
   TestCase test;

@@ -67,6 +67,9 @@ auto Evaluator::Exec(Frame& f, NodeId id) -> Flow {
     }
     case NodeKind::kTry:
       return ExecTry(f, n);
+    case NodeKind::kLift:
+      // The qualified objects only matter to the bind pass.
+      return n.kids.empty() ? Flow::kNormal : Exec(f, n.kids.back());
     default:
       // An expression in statement position.
       Eval(f, id);

@@ -218,3 +218,29 @@ TEST(BindE2e, LiftsSurviveTheJsonRoundTrip) {
 
 }  // namespace
 }  // namespace wdsl
+
+namespace wdsl {
+namespace {
+
+// Objects reached through a collection are lifted as a `lift` block says;
+// without the block the bind pass reports that it cannot follow them.
+TEST(BindE2e, LiftBlockGivesTheLiftsItNames) {
+  const std::string program = R"(
+bring cloud;
+let b1 = new cloud.Bucket() as "b1";
+let b2 = new cloud.Bucket() as "b2";
+let all = [b1, b2];
+new cloud.Function(inflight () => {
+  lift { b1: [put], b2: [put, list] } {
+    for b in all { b.put("k", "v"); }
+  }
+}) as "f";
+)";
+  Bound b = BuildAndBind(program);
+  EXPECT_EQ(ProblemText(b.problems), "");
+  EXPECT_EQ(LiftText(Host(b.program, "root/Default/f").lifts),
+            (std::vector<std::string>{"root/Default/b1:put via code", "root/Default/b2:list,put via code"}));
+}
+
+}  // namespace
+}  // namespace wdsl
