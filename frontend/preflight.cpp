@@ -34,7 +34,15 @@ class PreflightHost : public ir::Host {
     std::string parent = scopes_.back();
     if (scope.kind == ir::ValueKind::kResource && scope.resource) parent = scope.resource->path;
     std::string name = id.kind == ir::ValueKind::kStr ? id.AsStr() : ShortName(type);
-    return ir::Value::Resource(Create(type, name, parent, encoded, pos));
+    auto made = Create(type, name, parent, encoded, pos);
+    if (made) {
+      if (auto it = index_.find(made->path); it != index_.end()) {
+        for (const auto& [arg, at] : interp.NewArgumentPositions()) {
+          program_.resources[it->second].arg_positions.emplace(arg, at);
+        }
+      }
+    }
+    return ir::Value::Resource(std::move(made));
   }
 
   auto BeginInstance(ir::Interpreter& interp, const std::string& type, const ir::Value& id, const ir::Value& scope,

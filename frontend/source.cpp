@@ -45,8 +45,27 @@ auto SourceManager::SpanAt(std::string_view path, uint32_t line, uint32_t col) c
       ++offset;
       if (offset >= file.text.size() || (static_cast<unsigned char>(file.text[offset]) & 0xC0) != 0x80) ++c;
     }
+    // To the end of the expression that starts there: a `,` or `;` outside
+    // brackets and strings, a bracket it did not open, or the line's end.
     uint32_t end = offset;
-    while (end < file.text.size() && file.text[end] != '\n' && file.text[end] != ';') ++end;
+    int depth = 0;
+    for (; end < file.text.size(); ++end) {
+      char c = file.text[end];
+      if (c == '"') {
+        for (++end; end < file.text.size() && file.text[end] != '"' && file.text[end] != '\n'; ++end) {
+          if (file.text[end] == '\\') ++end;
+        }
+        if (end >= file.text.size() || file.text[end] == '\n') break;
+        continue;
+      }
+      if (c == '\n' || ((c == ',' || c == ';') && depth == 0)) break;
+      if (c == '(' || c == '[' || c == '{') ++depth;
+      if (c == ')' || c == ']' || c == '}') {
+        if (depth == 0) break;
+        --depth;
+      }
+    }
+    while (end > offset && (file.text[end - 1] == ' ' || file.text[end - 1] == '\t' || file.text[end - 1] == '\r')) --end;
     return Span{id, offset, std::max(end, offset + 1)};
   }
   return Span{};

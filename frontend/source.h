@@ -45,8 +45,9 @@ class SourceManager {
   // The text of a 1-based line without its line terminator.
   auto LineText(FileId id, uint32_t line) const -> std::string_view;
   // The span that starts at `line`:`col` (1-based, columns in code points)
-  // of the file added as `path` and runs to the end of the statement on that
-  // line (`;` or the line's end). Positions kept by the IR come back to
+  // of the file added as `path` and runs to the end of the expression there
+  // (a `,` or `;` outside brackets and strings, a closing bracket it did not
+  // open, or the line's end). Positions kept by the IR come back to
   // source spans this way. An unknown file or line gives an empty Span.
   auto SpanAt(std::string_view path, uint32_t line, uint32_t col) const -> Span;
   // "path:line:col" of a span's start.

@@ -28,6 +28,9 @@ auto Interpreter::MakeClosure(int32_t function, std::vector<Value> captures) -> 
   return impl_->MakeClosure(function, std::move(captures));
 }
 auto Interpreter::Steps() const -> uint64_t { return impl_->steps(); }
+auto Interpreter::NewArgumentPositions() const -> const std::vector<std::pair<std::string, SourcePos>>& {
+  return impl_->new_argument_positions();
+}
 auto Interpreter::GetProgram() const -> const Program& { return impl_->program(); }
 auto Interpreter::GetHost() -> Host& { return impl_->host(); }
 auto Interpreter::InstanceFields(const std::string& path) const

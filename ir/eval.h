@@ -87,6 +87,10 @@ class Interpreter {
   // Makes a closure value for `function` with the given captures.
   auto MakeClosure(int32_t function, std::vector<Value> captures) -> Value;
   auto Steps() const -> uint64_t;
+  // While Host::NewResource runs: where each argument of the `new` was
+  // written, so diagnostics about a prop can point at it. Named arguments
+  // by field name (`port`), positional ones as `#0`, `#1`, ...
+  auto NewArgumentPositions() const -> const std::vector<std::pair<std::string, SourcePos>>&;
   auto GetProgram() const -> const Program&;
   auto GetHost() -> Host&;
   // The fields of the user preflight class instance with this path, as they

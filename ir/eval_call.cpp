@@ -350,7 +350,30 @@ auto Evaluator::EvalNew(Frame& f, const Node& n, NodeId id) -> Value {
   // As in Wing, an object made in a preflight method belongs to `this`.
   if (scope.IsNil() && f.self.kind == ValueKind::kResource) scope = f.self;
   int32_t cls = Aux(f, id).target;
-  if (cls < 0) return host_.NewResource(owner_, n.name, std::move(args), resource_id, scope, CurrentPos());
+  if (cls < 0) {
+    new_argument_positions_.clear();
+    const ir::Code& code = Code(f);
+    SourcePos at = CurrentPos();
+    for (size_t i = 2; i < n.kids.size(); ++i) {
+      const Node& arg = code.nodes[n.kids[i]];
+      bool named = i + 1 == n.kids.size() && arg.kind == NodeKind::kStruct && arg.constant.kind == ValueKind::kArray &&
+                   arg.constant.array && arg.constant.array->items.size() == arg.kids.size();
+      if (!named) {
+        new_argument_positions_.emplace_back(fmt::format("#{}", i - 2), SourcePos{at.file, arg.line, arg.col});
+        continue;
+      }
+      for (size_t k = 0; k < arg.kids.size(); ++k) {
+        const Value& name = arg.constant.array->items[k];
+        const Node& value = code.nodes[arg.kids[k]];
+        if (name.kind == ValueKind::kStr) {
+          new_argument_positions_.emplace_back(name.AsStr(), SourcePos{at.file, value.line, value.col});
+        }
+      }
+    }
+    Value made = host_.NewResource(owner_, n.name, std::move(args), resource_id, scope, at);
+    new_argument_positions_.clear();
+    return made;
+  }
   if (classes_[cls].info->phase == Phase::kPreflight) {
     std::shared_ptr<const ResourceRef> ref = host_.BeginInstance(owner_, n.name, resource_id, scope, CurrentPos());
     if (!ref) Fail(n, fmt::format("`{}` could not be created", n.name));

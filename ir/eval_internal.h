@@ -124,6 +124,9 @@ class Evaluator {
   auto owner() -> Interpreter& { return owner_; }
   auto program() const -> const Program& { return program_; }
   auto steps() const -> uint64_t { return steps_; }
+  auto new_argument_positions() const -> const std::vector<std::pair<std::string, SourcePos>>& {
+    return new_argument_positions_;
+  }
 
  private:
   friend struct EntryGuard;
@@ -210,6 +213,7 @@ class Evaluator {
   std::vector<NativeProperty> properties_[kReceiverCount];
 
   std::vector<CallRecord> calls_;
+  std::vector<std::pair<std::string, SourcePos>> new_argument_positions_;  // see Interpreter::NewArgumentPositions
   Value return_value_;
   std::unordered_map<int32_t, std::shared_ptr<Frame>> toplevel_frames_;
   std::unordered_map<std::string, std::shared_ptr<InstanceObject>> instances_;  // preflight, by path

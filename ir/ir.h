@@ -88,6 +88,10 @@ struct Resource {
   // (same encoding), read by their inflight methods through `this`.
   nlohmann::json fields = nlohmann::json::object();
   SourcePos pos;
+  // Where each argument of its `new` was written (`port` -> 9:70), so a
+  // diagnostic about a prop points at it; positional ones as `#0`. Known
+  // while compiling only: not part of ir.json.
+  std::map<std::string, SourcePos> arg_positions;
   // Filled by the passes over the IR (issue: lifts, bindings, permissions):
   // what this resource's inflight code or container uses, and the
   // permissions that follow per target ({"tf-aws": [...], "sim": [...]}).

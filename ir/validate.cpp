@@ -155,6 +155,14 @@ auto StringsOf(const Json& json, const char* key) -> std::vector<std::string> {
   return out;
 }
 
+// Where the argument that set `prop` (a prop path such as `readiness.path`
+// or `ports[].port`) was written; the `new` expression when unknown.
+auto PosOf(const Resource& resource, std::string_view prop) -> SourcePos {
+  std::string head(prop.substr(0, prop.find_first_of(".[")));
+  auto it = resource.arg_positions.find(head);
+  return it != resource.arg_positions.end() && it->second.line != 0 ? it->second : resource.pos;
+}
+
 // ------------------------------------------------------------ constraints
 
 class ConstraintChecker {
@@ -183,8 +191,8 @@ class ConstraintChecker {
   }
 
  private:
-  void Report(const std::string& message, const std::string& value) {
-    problems_.push_back(ValidateProblem{resource_.pos, Substitute(message, value)});
+  void Report(const std::string& message, const std::string& value, std::string_view prop = "") {
+    problems_.push_back(ValidateProblem{PosOf(resource_, prop), Substitute(message, value)});
   }
 
   void CheckMin(const std::string& prop, const Json& bound, const std::string& message) {
@@ -192,7 +200,7 @@ class ConstraintChecker {
     if (!min) return;
     for (const Json* value : ValuesAt(resource_.props, prop)) {
       std::optional<double> n = NumberOf(*value);
-      if (n && *n < *min) Report(message, Describe(*value));
+      if (n && *n < *min) Report(message, Describe(*value), prop);
     }
   }
 
@@ -201,7 +209,7 @@ class ConstraintChecker {
     if (regex == nullptr) return;
     for (const Json* value : ValuesAt(resource_.props, prop)) {
       if (value->is_string() && !std::regex_search(value->get_ref<const std::string&>(), *regex)) {
-        Report(message, Describe(*value));
+        Report(message, Describe(*value), prop);
       }
     }
   }
@@ -212,7 +220,7 @@ class ConstraintChecker {
       if (value->is_null()) continue;
       bool found = false;
       for (const Json& candidate : allowed) found = found || candidate == *value;
-      if (!found) Report(message, Describe(*value));
+      if (!found) Report(message, Describe(*value), prop);
     }
   }
 
@@ -229,7 +237,7 @@ class ConstraintChecker {
         for (const Json* value : values) any = any || IsSet(*value);
         set += any ? 1 : 0;
       }
-      if (set > 1 || (exactly && set == 0)) Report(message, "");
+      if (set > 1 || (exactly && set == 0)) Report(message, "", props[0]);
     });
   }
 
@@ -238,7 +246,7 @@ class ConstraintChecker {
       if (!IsSet(*value)) continue;
       for (const std::string& condition : conditions) {
         if (!ConditionHolds(resource_.props, condition)) {
-          Report(message, Describe(*value));
+          Report(message, Describe(*value), prop);
           return;
         }
       }
@@ -256,7 +264,7 @@ class ConstraintChecker {
         for (const Json* high : highs) {
           std::optional<double> a = NumberOf(*low);
           std::optional<double> b = NumberOf(*high);
-          if (a && b && *a > *b) Report(message, Describe(*low));
+          if (a && b && *a > *b) Report(message, Describe(*low), props[0]);
         }
       }
     });
@@ -317,7 +325,7 @@ void CheckPorts(const Resource& resource, std::vector<ValidateProblem>& problems
       if (!value->is_number()) continue;
       double port = value->get<double>();
       if (port < 1 || port > 65535 || port != std::floor(port)) {
-        problems.push_back({resource.pos, fmt::format("port `{}` must be a whole number from 1 to 65535",
+        problems.push_back({PosOf(resource, path), fmt::format("port `{}` must be a whole number from 1 to 65535",
                                                       Describe(*value))});
       }
     }
@@ -330,7 +338,7 @@ void CheckProbePaths(const Resource& resource, std::vector<ValidateProblem>& pro
   for (const std::string& path : kPaths) {
     for (const Json* value : ValuesAt(resource.props, path)) {
       if (value->is_string() && (value->get_ref<const std::string&>().empty() || value->get_ref<const std::string&>()[0] != '/')) {
-        problems.push_back({resource.pos, fmt::format("probe path `{}` must start with `/`", Describe(*value))});
+        problems.push_back({PosOf(resource, path), fmt::format("probe path `{}` must start with `/`", Describe(*value))});
       }
     }
   }
@@ -354,7 +362,7 @@ void CheckImages(const Resource& resource, std::vector<ValidateProblem>& problem
   for (const Json& sidecar : *sidecars) {
     if (!sidecar.is_object()) continue;
     if (IsBlank(sidecar.value("image", Json()))) {
-      problems.push_back({resource.pos, fmt::format("the sidecar `{}` needs an `image`: a name to pull, or `./dir` "
+      problems.push_back({PosOf(resource, "sidecars"), fmt::format("the sidecar `{}` needs an `image`: a name to pull, or `./dir` "
                                                     "to build from that directory's Dockerfile",
                                                     Describe(sidecar.value("name", Json("")))) });
     }
@@ -374,7 +382,7 @@ class AppWideChecker {
     if (name != resource.props.end() && name->is_string()) {
       auto [it, inserted] = names_.emplace(workload, resource.path);
       if (!inserted) {
-        problems_.push_back({resource.pos, fmt::format("workload name `{}` is already used by `{}`; workload names "
+        problems_.push_back({PosOf(resource, "name"), fmt::format("workload name `{}` is already used by `{}`; workload names "
                                                        "must be unique within the app",
                                                        workload, it->second)});
       }
@@ -386,9 +394,9 @@ class AppWideChecker {
       auto [it, inserted] = routes_.emplace(route.get<std::string>(), Owner{resource.path, workload});
       if (inserted) continue;
       if (it->second.path == resource.path) {
-        problems_.push_back({resource.pos, fmt::format("route `{}` is listed twice", Describe(route))});
+        problems_.push_back({PosOf(resource, "routes"), fmt::format("route `{}` is listed twice", Describe(route))});
       } else {
-        problems_.push_back({resource.pos, fmt::format("route `{}` is already routed to workload `{}`",
+        problems_.push_back({PosOf(resource, "routes"), fmt::format("route `{}` is already routed to workload `{}`",
                                                        Describe(route), it->second.name)});
       }
     }

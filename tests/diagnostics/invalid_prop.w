@@ -1,8 +1,8 @@
-// expect: E0600 at 9:9 "workload name `Web_1` must be a DNS label"
-// expect: E0600 at 9:9 "port `70000` must be a whole number from 1 to 65535"
-// expect: E0600 at 11:9 "workload name `api` is already used by `root/Default/b`"
-// expect: E0600 at 11:9 "`autoscaling.min` must not exceed `autoscaling.max`"
-// expect: E0600 at 12:9 "probe path `healthz` must start with `/`"
+// expect: E0600 at 9:39 "workload name `Web_1` must be a DNS label"
+// expect: E0600 at 9:75 "port `70000` must be a whole number from 1 to 65535"
+// expect: E0600 at 11:39 "workload name `api` is already used by `root/Default/b`"
+// expect: E0600 at 11:80 "`autoscaling.min` must not exceed `autoscaling.max`"
+// expect: E0600 at 12:85 "probe path `healthz` must start with `/`"
 // Props that break the constraints of resources.json and the app-wide rules.
 bring containers;
 
