@@ -7,6 +7,7 @@
 #   make test-fast       setup + Release tests only
 #   make bench           setup + Release build + benchmarks + comparison with Wing
 #   make fuzz            setup + clang/libFuzzer build + a bounded fuzz run
+#   make update-goldens  rewrite tests/golden/* from the current build (review the diff)
 #   make clean           remove every build directory
 
 SHELL := /bin/bash
@@ -26,7 +27,7 @@ SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_chec
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 .PHONY: all setup build configure demo test test-fast test-release test-asan \
-        build-asan bench fuzz clean
+        build-asan bench fuzz clean update-goldens
 
 all: build
 
@@ -74,6 +75,9 @@ fuzz: setup
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWDSL_FUZZ=ON -DWDSL_SANITIZE=ON
 	cmake --build $(FUZZ_DIR) -j $(JOBS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) $(SANITIZER_ENV) ./scripts/fuzz.sh $(FUZZ_DIR)
+
+update-goldens: build
+	WDSL_UPDATE_GOLDENS=1 $(BUILD_DIR)/tests/cli_test --gtest_filter='Programs/Golden.*'
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR) target

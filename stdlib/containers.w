@@ -129,7 +129,7 @@ pub struct WorkloadProps {
   volumes: Array<Volume>?;
   /// Resources the container may use, by the name of their environment variable prefix.
   bindings: Map<IBindable>?;
-  /// Globs of the files that make up the image's content hash (default: the build context).
+  /// Globs of the files that make up the image's content hash, relative to the app's directory like `sync` sources (`web/src/**` for `image: "./web"`; default: the whole build context).
   sources: Array<str>?;
   /// Live-update rules applied instead of a rebuild when matching files change.
   sync: Array<SyncRule>?;

@@ -112,3 +112,34 @@ TEST(CliTest, BuildWritesIrAndAFailedBuildKeepsThePreviousOutput) {
 
 }  // namespace
 }  // namespace wdsl::testing
+
+namespace wdsl::testing {
+namespace {
+
+// `wdsl graph` on a real program: lifts become edges labelled with the
+// operations; SVG through Graphviz lands atomically in the -o file.
+TEST(CliGraph, DrawsLiftsOfARealProgram) {
+  RunResult dot = RunWdsl({"graph", "examples/notes-api/main.w"});
+  ASSERT_EQ(dot.exit_code, 0) << dot.err;
+  EXPECT_NE(dot.out.find("digraph \"notes-api\""), std::string::npos) << dot.out;
+  EXPECT_NE(dot.out.find("\"root/Default/changes/Consumer0\" -> \"root/Default/audit\" [label=\"put\"];"),
+            std::string::npos)
+      << dot.out;
+  RunResult mermaid = RunWdsl({"graph", "examples/notes-api/main.w", "--format", "mermaid"});
+  ASSERT_EQ(mermaid.exit_code, 0) << mermaid.err;
+  EXPECT_EQ(mermaid.out.rfind("flowchart", 0), 0u) << mermaid.out;
+  EXPECT_NE(mermaid.out.find("-->|\"put\"|"), std::string::npos) << mermaid.out;
+
+  std::string dir = TempDir("graph-svg");
+  RunResult svg = RunWdsl({"graph", "examples/notes-api/main.w", "--format", "svg", "-o", dir + "/app.svg"});
+  ASSERT_EQ(svg.exit_code, 0) << svg.err;  // setup.sh installs Graphviz
+  EXPECT_NE(ReadFile(dir + "/app.svg").find("<svg"), std::string::npos);
+
+  RunResult bad = RunWdsl({"graph", "tests/diagnostics/unknown_name.w"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_TRUE(bad.out.empty()) << bad.out;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace wdsl::testing

@@ -1,5 +1,6 @@
-// Golden tests: `wdsl build --target ir` of every example and of every
-// tests/golden/*.w program must produce exactly the committed ir.json.
+// Golden tests: `wdsl build --target ir` and `--target sim` of every example
+// and of every tests/golden/*.w program must produce exactly the committed
+// ir.json and simulator.json.
 // Regenerate with `make update-goldens` (WDSL_UPDATE_GOLDENS=1) and review
 // the diff like any other change.
 #include <gtest/gtest.h>
@@ -14,49 +15,60 @@ namespace {
 
 namespace fs = std::filesystem;
 
-auto Programs() -> std::vector<std::string> {
+struct Case {
+  std::string program;
+  std::string target;  // "ir" or "sim"
+};
+
+auto Cases() -> std::vector<Case> {
   std::vector<std::string> programs;
   for (const std::string& file : ListFiles("examples", "/main.w")) programs.push_back(file);
   for (const std::string& file : ListFiles("tests/golden", ".w")) programs.push_back(file);
-  return programs;
+  std::vector<Case> cases;
+  for (const std::string& program : programs) {
+    for (const char* target : {"ir", "sim"}) cases.push_back({program, target});
+  }
+  return cases;
 }
 
-// examples/api/main.w -> tests/golden/api.ir.json; tests/golden/x.w -> tests/golden/x.ir.json
-auto GoldenPath(const std::string& program) -> std::string {
+auto Stem(const std::string& program) -> std::string {
   fs::path path(program);
-  std::string stem = path.filename() == "main.w" ? path.parent_path().filename().string() : path.stem().string();
-  return "tests/golden/" + stem + ".ir.json";
+  return path.filename() == "main.w" ? path.parent_path().filename().string() : path.stem().string();
 }
 
-class GoldenIr : public ::testing::TestWithParam<std::string> {};
+// examples/api/main.w -> tests/golden/api.ir.json or api.simulator.json
+auto GoldenPath(const Case& c) -> std::string {
+  return "tests/golden/" + Stem(c.program) + (c.target == "ir" ? ".ir.json" : ".simulator.json");
+}
 
-TEST_P(GoldenIr, MatchesCommittedOutput) {
-  const std::string& program = GetParam();
+class Golden : public ::testing::TestWithParam<Case> {};
+
+TEST_P(Golden, MatchesCommittedOutput) {
+  const Case& c = GetParam();
   std::string out = TempDir("golden");
-  RunResult run = RunWdsl({"build", program, "--target", "ir", "-o", out});
+  RunResult run = RunWdsl({"build", c.program, "--target", c.target, "-o", out});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  std::string actual = ReadFile(out + "/ir.json");
-  std::string golden = std::string(WDSL_SOURCE_DIR) + "/" + GoldenPath(program);
+  std::string actual = ReadFile(out + (c.target == "ir" ? "/ir.json" : "/simulator.json"));
+  std::string golden = std::string(WDSL_SOURCE_DIR) + "/" + GoldenPath(c);
   if (std::getenv("WDSL_UPDATE_GOLDENS") != nullptr) {
     WriteFile(golden, actual);
   } else {
     ASSERT_TRUE(fs::exists(golden)) << golden << " is missing; run `make update-goldens`";
-    EXPECT_EQ(actual, ReadFile(golden)) << "IR of " << program << " changed; if intended, run `make update-goldens`";
+    EXPECT_EQ(actual, ReadFile(golden)) << c.target << " output of " << c.program
+                                        << " changed; if intended, run `make update-goldens`";
   }
   fs::remove_all(out);
 }
 
-auto CaseName(const ::testing::TestParamInfo<std::string>& info) -> std::string {
-  std::string name = GoldenPath(info.param);
-  name = name.substr(name.rfind('/') + 1);
-  name = name.substr(0, name.find('.'));
+auto CaseName(const ::testing::TestParamInfo<Case>& info) -> std::string {
+  std::string name = Stem(info.param.program) + "_" + info.param.target;
   for (char& c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   }
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Programs, GoldenIr, ::testing::ValuesIn(Programs()), CaseName);
+INSTANTIATE_TEST_SUITE_P(Programs, Golden, ::testing::ValuesIn(Cases()), CaseName);
 
 }  // namespace
 }  // namespace wdsl::testing
