@@ -78,7 +78,18 @@ void Checker::Declare(const Symbol* symbol) {
     AddDefinedHere(d, it->second);
     return;
   }
+  if (auto use = scope->outer_uses.find(symbol->name); use != scope->outer_uses.end()) {
+    Diagnostic& d = Report(DiagnosticKind::kShadowedAfterUse, use->second, symbol->name, symbol->name);
+    d.notes.push_back(DiagnosticNote{symbol->span, true, fmt::format("`{}` is declared again here", symbol->name)});
+  }
   scope->names[symbol->name] = symbol;
+}
+
+void Checker::NoteUse(const std::string& name, Span span, const Symbol* symbol) {
+  for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+    if (auto found = (*it)->names.find(name); found != (*it)->names.end() && found->second == symbol) return;
+    (*it)->outer_uses.emplace(name, span);  // keeps the first use
+  }
 }
 
 auto Checker::Lookup(const std::string& name) const -> const Symbol* {

@@ -87,6 +87,7 @@ auto Checker::CheckIdent(ast::IdentExpr& expr) -> const Type* {
   }
   expr.symbol = symbol;
   used_.insert(symbol);
+  NoteUse(expr.name, expr.span, symbol);
   switch (symbol->kind) {
     case SymbolKind::kVariable:
     case SymbolKind::kParameter:

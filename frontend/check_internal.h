@@ -18,6 +18,10 @@ using ast::Phase;
 // One lexical scope: a module's top level, a class body, a function, a block.
 struct Scope {
   std::map<std::string, const Symbol*> names;
+  // Names this scope's code used before it declared them, so they meant a
+  // symbol of an enclosing scope: a later `let` of the same name here is an
+  // error, as in Wing (the use would silently change meaning).
+  std::map<std::string, Span> outer_uses;
 };
 
 // What `lift { obj: [ops] }` blocks around the current code qualify.
@@ -52,6 +56,8 @@ class Checker {
   // Declares `symbol` in the innermost scope; reports a duplicate.
   void Declare(const Symbol* symbol);
   auto Lookup(const std::string& name) const -> const Symbol*;
+  // Records that `name`, used at `span`, resolved to `symbol` of an outer scope.
+  void NoteUse(const std::string& name, Span span, const Symbol* symbol);
   auto VisibleNames() const -> std::vector<std::string>;
   // Reports kUnknownName with a suggestion.
   void ReportUnknownName(const std::string& name, Span span);

@@ -354,7 +354,11 @@ auto Checker::IsJsonCompatible(const Type* type) -> bool {
         }
         return true;
       }
-      default: return IsCollection(t->kind) && compatible(t->element);
+      // As in Wing: only immutable arrays and maps, at any depth (a
+      // MutArray or a Set is not a legal JSON value).
+      case TypeKind::kArray:
+      case TypeKind::kMap: return compatible(t->element);
+      default: return false;
     }
   };
   return compatible(type);

@@ -93,6 +93,11 @@ auto AstBuilder::BuildInterface(WingParser::InterfaceStatementContext* ctx) -> a
     } else if (method.body != nullptr) {
       errors_.Report(DiagnosticKind::kSyntaxError, method.body->span,
                      "interface methods have no body; end the declaration with `;`");
+    } else if (method.result == nullptr) {
+      // As in Wing: a declaration without a body must say what it returns.
+      errors_.Report(DiagnosticKind::kSyntaxError, method.span,
+                     fmt::format("the interface method `{}` needs a return type, e.g. `{}(...): void;`", method.name,
+                                 method.name));
     }
     // In an `inflight interface` every method is inflight.
     if (inflight) method.phase = ast::Phase::kInflight;

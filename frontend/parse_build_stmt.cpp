@@ -1,5 +1,7 @@
 // Statements, types and the builder's shared helpers: parse tree -> AST.
 // Declarations (struct, enum, interface, class) are in parse_build_decl.cpp.
+#include <fmt/format.h>
+
 #include "WingLexer.h"
 #include "frontend/parse_build.h"
 
@@ -174,6 +176,10 @@ auto AstBuilder::BuildTry(WingParser::TryStatementContext* ctx) -> ast::Stmt* {
     node->catch_block = BuildBlock(next < blocks.size() ? blocks[next++] : nullptr);
   }
   if (ctx->FINALLY() != nullptr) node->finally_block = BuildBlock(next < blocks.size() ? blocks[next] : nullptr);
+  if (ctx->CATCH() == nullptr && ctx->FINALLY() == nullptr) {
+    errors_.Report(DiagnosticKind::kSyntaxError, SpanOf(ctx->TRY()),
+                   "a `try` block needs a `catch` or a `finally` block after it");
+  }
   return node;
 }
 
@@ -203,6 +209,22 @@ auto AstBuilder::BuildParams(WingParser::ParameterListContext* ctx) -> std::vect
     param.is_var = parameter->VAR() != nullptr;
     if (parameter->type() != nullptr) param.type = BuildType(parameter->type());
     params.push_back(std::move(param));
+  }
+  // As in Wing, only trailing parameters may be optional (they can be left
+  // out of a call); one in front of a required parameter never could be.
+  for (size_t i = 0; i + 1 < params.size(); ++i) {
+    const ast::TypeExpr* type = params[i].type;
+    if (type == nullptr || type->kind != ast::TypeExpr::Kind::kOptional) continue;
+    for (size_t j = i + 1; j < params.size(); ++j) {
+      const ast::TypeExpr* later = params[j].type;
+      if (later != nullptr && later->kind != ast::TypeExpr::Kind::kOptional) {
+        errors_.Report(DiagnosticKind::kSyntaxError, params[i].span,
+                       fmt::format("the optional parameter `{}` comes before the required parameter `{}`; put "
+                                   "optional parameters last",
+                                   params[i].name, params[j].name));
+        break;
+      }
+    }
   }
   return params;
 }

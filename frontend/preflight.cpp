@@ -299,6 +299,12 @@ class PreflightHost : public ir::Host {
                fmt::format("`{}` already has {} in `{}`", path, shown, prop));
         return nullptr;
       }
+      if (effect.contains("ambiguousPaths")) {
+        if (std::string clash = AmbiguousWith(path, prop, item, effect["ambiguousPaths"]); !clash.empty()) {
+          Report(DiagnosticKind::kInvalidPreflightArgument, pos, clash);
+          return nullptr;
+        }
+      }
       props[prop].push_back(std::move(item));
     } else if (kind == "setEntry") {
       nlohmann::json key = EvalTemplate(effect["key"], ctx);
@@ -322,6 +328,64 @@ class PreflightHost : public ir::Host {
     size_t at = message.find("{value}");
     if (at != std::string::npos) message.replace(at, 7, value);
     return message;
+  }
+
+  // An error message when `item`'s path (fields = [kind, path]) could match
+  // the same request as an earlier item of the same kind (`GET /a/b` and
+  // `GET /a/:id`: which handler runs would depend on order), else "".
+  auto AmbiguousWith(const std::string& path, const std::string& prop, const nlohmann::json& item,
+                     const nlohmann::json& fields) -> std::string {
+    if (!fields.is_array() || fields.size() != 2 || !item.is_object()) return "";
+    std::string kind = item.value(fields[0].get<std::string>(), "");
+    nlohmann::json route = item.value(fields[1].get<std::string>(), nlohmann::json());
+    if (!route.is_string()) return "";
+    std::string text = route.get<std::string>();
+    std::vector<std::string> segments = Split(text.substr(0, text.find('?')), '/');
+    // Grouped by the first segment after the leading `/` ("*" for a
+    // parameter), so a literal route is compared with its own group and the
+    // parameter group only: linear in practice, not routes squared.
+    auto& groups = route_shapes_[path + "\n" + prop + "\n" + kind + "\n" + std::to_string(segments.size())];
+    auto group_of = [](const std::vector<std::string>& parts) -> std::string {
+      return parts.size() < 2 || parts[1].starts_with(':') ? "*" : parts[1];
+    };
+    std::string group = group_of(segments);
+    auto clashes = [&](const std::vector<std::pair<std::string, std::vector<std::string>>>& candidates) -> std::string {
+      for (const auto& [other_text, other] : candidates) {
+        bool clash = other_text != text;  // an exact repeat is `unique`'s business
+        for (size_t i = 0; clash && i < segments.size(); ++i) {
+          clash = segments[i] == other[i] || segments[i].starts_with(':') || other[i].starts_with(':');
+        }
+        if (clash) return other_text;
+      }
+      return "";
+    };
+    std::string other;
+    if (group == "*") {
+      for (const auto& [name, candidates] : groups) {
+        if (other.empty()) other = clashes(candidates);
+      }
+    } else {
+      if (auto it = groups.find(group); it != groups.end()) other = clashes(it->second);
+      if (auto it = groups.find("*"); other.empty() && it != groups.end()) other = clashes(it->second);
+    }
+    if (!other.empty()) {
+      return fmt::format("`{} {}` is ambiguous: a request can match both it and `{} {}`, added earlier to `{}`; "
+                         "make the literal segments differ",
+                         kind, text, kind, other, path);
+    }
+    groups[group].emplace_back(text, std::move(segments));
+    return "";
+  }
+
+  static auto Split(const std::string& text, char separator) -> std::vector<std::string> {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (size_t at = text.find(separator); at != std::string::npos; at = text.find(separator, start)) {
+      parts.push_back(text.substr(start, at - start));
+      start = at + 1;
+    }
+    parts.push_back(text.substr(start));
+    return parts;
   }
 
   // Whether `item` repeats an earlier item of `prop` on the resource at
@@ -396,6 +460,11 @@ class PreflightHost : public ir::Host {
   std::map<std::string, std::set<std::string>> unique_keys_;  // "path\nprop" -> keys seen
   std::map<std::string, int> child_counters_;          // "parent\nprefix" -> next n
   std::unordered_map<std::string, std::regex> regexes_;  // stdlib parameter patterns, compiled once
+  // "path\nprop\nkind\nsegment count" -> first segment ("*": a parameter) ->
+  // the paths seen, split into segments
+  std::unordered_map<std::string,
+                     std::map<std::string, std::vector<std::pair<std::string, std::vector<std::string>>>>>
+      route_shapes_;
   std::map<std::string, std::string> reused_children_;  // "parent\nhandler" -> child path
 };
 
