@@ -86,6 +86,10 @@ void Checker::Declare(const Symbol* symbol) {
 }
 
 void Checker::NoteUse(const std::string& name, Span span, const Symbol* symbol) {
+  // A preflight value used from inflight code is lifted, a binding of its
+  // own, so Wing lets the block declare the name again (tests/valid
+  // lift_redefinition.test.w).
+  if (Inflight() && symbol->phase == Phase::kPreflight) return;
   for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
     if (auto found = (*it)->names.find(name); found != (*it)->names.end() && found->second == symbol) return;
     (*it)->outer_uses.emplace(name, span);  // keeps the first use

@@ -267,7 +267,7 @@ class Lowerer {
   auto LowerCall(const ast::CallExpr& expr) -> NodeId;
   auto LowerNew(const ast::NewExpr& expr) -> NodeId;
   auto LowerArgs(const std::vector<ast::Expr*>& args, const ast::Expr* named, const Type* callee_type,
-                 std::vector<NodeId>& kids) -> void;
+                 std::vector<NodeId>& kids, Span call_span, bool fill_options = true) -> void;
   auto LowerFields(const std::string& name, const std::vector<ast::FieldInit>& fields, Span span) -> NodeId;
   auto LowerObject(const ast::ObjectLitExpr& expr) -> NodeId;
   auto LowerClosure(const ast::ClosureExpr& expr) -> NodeId;
@@ -575,7 +575,21 @@ auto Lowerer::LowerExpr(const ast::Expr* expr) -> NodeId {
       }
       ir::Node node = AddNode(NodeKind::kInterp, span);
       for (const ast::StringPart& part : str.parts) {
-        node.kids.push_back(part.expr != nullptr ? LowerExpr(part.expr) : Const(ir::Value::Str(part.text), span));
+        if (part.expr == nullptr) {
+          node.kids.push_back(Const(ir::Value::Str(part.text), span));
+          continue;
+        }
+        NodeId value = LowerExpr(part.expr);
+        // As in Wing, a Json value is interpolated as JSON text: a Json
+        // string keeps its quotes (`"{j.get("s")}"` is `"\"test\""`).
+        const Type* type = part.expr->type;
+        if (type != nullptr && type->kind == TypeKind::kOptional) type = type->element;
+        if (type != nullptr && (type->kind == TypeKind::kJson || type->kind == TypeKind::kMutJson)) {
+          ir::Node call = AddNode(NodeKind::kCall, part.expr->span);
+          call.kids = {Global("Json.stringify", part.expr->span), value};
+          value = Emit(std::move(call));
+        }
+        node.kids.push_back(value);
       }
       return Emit(std::move(node));
     }
@@ -716,9 +730,27 @@ auto Lowerer::LowerMember(const ast::MemberExpr& expr) -> NodeId {
 }
 
 auto Lowerer::LowerArgs(const std::vector<ast::Expr*>& args, const ast::Expr* named, const Type* callee_type,
-                        std::vector<NodeId>& kids) -> void {
+                        std::vector<NodeId>& kids, Span call_span, bool fill_options) -> void {
   for (const ast::Expr* arg : args) kids.push_back(LowerExpr(arg));
-  if (named == nullptr) return;
+  if (named == nullptr) {
+    // As in Wing, a last parameter whose struct has only optional fields may
+    // be left out: the function gets an empty struct, not nil. (Resource
+    // constructors fill their props from defaults instead.)
+    const Type* fn = callee_type;
+    if (!fill_options || fn == nullptr || fn->kind != TypeKind::kFunction || fn->params.empty() ||
+        args.size() + 1 != fn->params.size()) {
+      return;
+    }
+    const Type* last = fn->params.back();
+    if (last == nullptr || last->kind != TypeKind::kStruct || last->decl == nullptr) return;
+    for (const auto& [name, field] : last->decl->members) {
+      if (field->kind == SymbolKind::kField && (field->type == nullptr || field->type->kind != TypeKind::kOptional)) {
+        return;
+      }
+    }
+    kids.push_back(LowerFields(SymbolName(last->decl, TypeName(last)), {}, call_span));
+    return;
+  }
   // Named arguments fill the last parameter; skipped optional ones are nil.
   size_t params = callee_type != nullptr && callee_type->kind == TypeKind::kFunction ? callee_type->params.size() : 0;
   for (size_t i = args.size(); i + 1 < params; ++i) kids.push_back(Nil(named->span));
@@ -734,7 +766,7 @@ auto Lowerer::LowerCall(const ast::CallExpr& expr) -> NodeId {
     if (As<ast::SuperExpr>(member->object) != nullptr && current_class_ != nullptr && current_class_->base != nullptr) {
       ir::Node node = AddNode(NodeKind::kSuperCall, expr.span);
       node.name = SymbolName(current_class_->base, "") + "." + member->name;
-      LowerArgs(expr.args, expr.named_struct, callee_type, node.kids);
+      LowerArgs(expr.args, expr.named_struct, callee_type, node.kids, expr.span);
       return Emit(std::move(node));
     }
     if (!on_type && !(method != nullptr && method->kind == SymbolKind::kField)) {
@@ -742,19 +774,19 @@ auto Lowerer::LowerCall(const ast::CallExpr& expr) -> NodeId {
       node.name = member->name;
       node.flag = member->optional_chain;
       node.kids = {LowerExpr(member->object)};
-      LowerArgs(expr.args, expr.named_struct, callee_type, node.kids);
+      LowerArgs(expr.args, expr.named_struct, callee_type, node.kids, expr.span);
       return Emit(std::move(node));
     }
   }
   if (As<ast::SuperExpr>(callee) != nullptr && current_class_ != nullptr && current_class_->base != nullptr) {
     ir::Node node = AddNode(NodeKind::kSuperCall, expr.span);
     node.name = SymbolName(current_class_->base, "") + ".new";
-    LowerArgs(expr.args, expr.named_struct, callee_type, node.kids);
+    LowerArgs(expr.args, expr.named_struct, callee_type, node.kids, expr.span);
     return Emit(std::move(node));
   }
   ir::Node node = AddNode(NodeKind::kCall, expr.span);
   node.kids = {LowerExpr(callee)};
-  LowerArgs(expr.args, expr.named_struct, callee_type, node.kids);
+  LowerArgs(expr.args, expr.named_struct, callee_type, node.kids, expr.span);
   return Emit(std::move(node));
 }
 
@@ -771,7 +803,7 @@ auto Lowerer::LowerNew(const ast::NewExpr& expr) -> NodeId {
   if (type != nullptr && type->decl != nullptr) {
     if (auto it = type->decl->members.find("new"); it != type->decl->members.end()) ctor_type = it->second->type;
   }
-  LowerArgs(expr.args, expr.named_struct, ctor_type, node.kids);
+  LowerArgs(expr.args, expr.named_struct, ctor_type, node.kids, expr.span, /*fill_options=*/false);
   return Emit(std::move(node));
 }
 

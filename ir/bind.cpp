@@ -38,6 +38,8 @@ struct AVal {
   std::vector<std::string> field_names;   // kCollection: struct/map entries by key
   std::vector<AVal> field_values;
   bool reported = false;                  // kUnknown: its origin is already a problem
+  std::vector<AVal> alternatives;         // kClosure: "one of these closures" (a collection's
+                                          // element); the fields above are unused then
 
   static auto Plain() -> AVal { return Of(Kind::kPlain); }
   static auto Unknown(bool reported) -> AVal {
@@ -81,6 +83,11 @@ auto Key(const AVal& v) -> std::string {
       return out + "}";
     }
     case K::kClosure: {
+      if (!v.alternatives.empty()) {
+        std::string out = "C{";
+        for (const auto& alt : v.alternatives) out += Key(alt) + "|";
+        return out + "}";
+      }
       std::string out = fmt::format("c{}(", v.function);
       for (const auto& c : v.captures) out += Key(c) + ",";
       out += ")";
@@ -140,9 +147,45 @@ auto Join(const AVal& a, const AVal& b) -> AVal {
     return out;
   }
   if (Key(a) == Key(b)) return a;
+  if (a.Is(K::kClosure) && b.Is(K::kClosure)) {
+    // Either closure may be the one called: keep both (sorted, no repeats),
+    // so calling the union follows each of them.
+    std::map<std::string, AVal> alts;
+    for (const AVal* side : {&a, &b}) {
+      if (side->alternatives.empty()) {
+        alts.emplace(Key(*side), *side);
+      } else {
+        for (const AVal& alt : side->alternatives) alts.emplace(Key(alt), alt);
+      }
+    }
+    AVal out = AVal::Of(K::kClosure);
+    for (auto& [key, alt] : alts) out.alternatives.push_back(std::move(alt));
+    return out;
+  }
   bool reported = (!a.Is(K::kUnknown) || a.reported) && (!b.Is(K::kUnknown) || b.reported) &&
                   (a.Is(K::kUnknown) || b.Is(K::kUnknown));
   return AVal::Unknown(reported);
+}
+
+// Whether everything a value may hold that the pass must follow is an
+// inflight closure (no resource, instance or unknown), at any depth.
+auto OnlyClosures(const AVal& v) -> bool {
+  switch (v.kind) {
+    case AVal::Kind::kBottom:
+    case AVal::Kind::kPlain:
+    case AVal::Kind::kClosure:
+      return true;
+    case AVal::Kind::kCollection:
+      for (const AVal& e : v.elem) {
+        if (!OnlyClosures(e)) return false;
+      }
+      for (const AVal& f : v.field_values) {
+        if (!OnlyClosures(f)) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
 }
 
 // Whether a value may hold something the pass must follow (a resource, a
@@ -372,6 +415,16 @@ class Analyzer {
   auto ElementOf(FrameState& f, const Node& n, const AVal& v) -> AVal {
     if (v.Is(AVal::Kind::kUnknown)) return v;
     if (!v.Is(AVal::Kind::kCollection)) return AVal::Plain();
+    // Inflight closures taken out of a collection are followed: calling one
+    // follows every closure the collection may hold (as Wing lifts them
+    // all), nested collections of closures included. Resources and
+    // instances still need a `lift` block, as in Wing.
+    if (OnlyClosures(v)) {
+      AVal joined = AVal::Of(AVal::Kind::kBottom);
+      for (const AVal& e : v.elem) joined = Join(joined, e);
+      for (const AVal& field : v.field_values) joined = Join(joined, field);
+      return joined.Is(AVal::Kind::kBottom) ? AVal::Plain() : joined;
+    }
     Report(&f, &n,
            "inflight code reaches a preflight object through an element of a collection, so the compiler cannot "
            "tell which resource it is or which operations it needs; use a `lift` block or a variable per object");
@@ -665,6 +718,11 @@ class Analyzer {
   auto CallValue(const AVal& callee, std::vector<AVal> args, FrameState* f, const Node* n) -> AVal {
     switch (callee.kind) {
       case AVal::Kind::kClosure: {
+        if (!callee.alternatives.empty()) {
+          AVal out = AVal::Of(AVal::Kind::kBottom);
+          for (const AVal& alt : callee.alternatives) out = Join(out, CallValue(alt, args, f, n));
+          return out;
+        }
         AVal self = !callee.self.empty() ? callee.self[0]
                                          : (callee.enclosing ? callee.enclosing->self : AVal::Plain());
         return Call(callee.function, std::move(self), callee.captures, callee.enclosing, std::move(args));
@@ -731,6 +789,26 @@ class Analyzer {
         if (IsPlainResultMethod(name)) {
           PassToNative(&f, &n, name, args);
           return AVal::Plain();
+        }
+        if (OnlyClosures(receiver)) {
+          // Collections of inflight closures: an item, or a collection of the
+          // same items, keeps every closure it may be.
+          static const std::set<std::string> kItem = {"at", "get", "tryAt", "tryGet", "pop", "popAt"};
+          static const std::set<std::string> kSame = {"values", "copy", "copyMut", "slice", "concat", "filter",
+                                                      "toArray", "toMutArray"};
+          if (kItem.count(name) != 0) return ElementOf(f, n, receiver);
+          if (kSame.count(name) != 0) {
+            AVal out = AVal::Of(AVal::Kind::kCollection);
+            JoinElem(out, ElementOf(f, n, receiver));
+            for (const AVal& arg : args) {
+              if (arg.Is(AVal::Kind::kCollection)) JoinElem(out, ElementOf(f, n, arg));
+            }
+            return out;
+          }
+          Report(&f, &n, fmt::format("inflight code takes closures out of a collection with `{}`, which the compiler "
+                                     "does not follow; use `at`, `get` or a `for` loop",
+                                     name));
+          return AVal::Unknown(true);
         }
         ElementOf(f, n, receiver);  // reports
         return AVal::Unknown(true);

@@ -244,3 +244,34 @@ new cloud.Function(inflight () => {
 
 }  // namespace
 }  // namespace wdsl
+
+namespace wdsl {
+namespace {
+
+// Inflight closures kept in collections (array, map values, set, nested):
+// calling one taken out of the collection lifts what every closure it may be
+// uses.
+TEST(BindE2e, ClosuresInCollectionsAreFollowed) {
+  Bound b = BuildAndBind(R"(
+bring cloud;
+let b1 = new cloud.Bucket() as "b1";
+let b2 = new cloud.Bucket() as "b2";
+let c1 = inflight () => { b1.put("k", "v"); };
+let c2 = inflight () => { b2.list(); };
+let array = [c1, c2];
+let map = {"one" => c1, "two" => c2};
+let nested = [{"k" => [c1, c2]}];
+new cloud.Function(inflight () => { for c in array { c(); } }) as "viaArray";
+new cloud.Function(inflight () => { for c in map.values() { c(); } }) as "viaMap";
+new cloud.Function(inflight () => { let i = 0; nested.at(i).get("k").at(1)(); }) as "viaNested";
+)");
+  EXPECT_EQ(ProblemText(b.problems), "");
+  for (const char* host : {"root/Default/viaArray", "root/Default/viaMap", "root/Default/viaNested"}) {
+    EXPECT_EQ(LiftText(Host(b.program, host).lifts),
+              (std::vector<std::string>{"root/Default/b1:put via code", "root/Default/b2:list via code"}))
+        << host;
+  }
+}
+
+}  // namespace
+}  // namespace wdsl

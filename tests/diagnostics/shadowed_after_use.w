@@ -13,3 +13,11 @@ if true {
   let x = x + 1;
   log("{x}");
 }
+
+// A preflight value used in inflight code is a lift, not a capture of the
+// binding: Wing accepts declaring the name again after it.
+test "lifted then redeclared" {
+  assert(y == "outer");
+  let y = "z";
+  assert(y == "z");
+}
