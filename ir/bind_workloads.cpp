@@ -1,0 +1,125 @@
+// Workloads and their `bindings` (ir/bind_internal.h): what a workload may
+// use, and the resources it refers to without binding them.
+#include <fmt/format.h>
+
+#include <cctype>
+#include <functional>
+
+#include "ir/bind_internal.h"
+
+namespace wdsl::ir::bind_internal {
+
+// A workload's `bindings`: `{"NAME": {"$resource": p}}` binds every inflight
+// operation of p; `{"NAME": {"resource": ..., "ops": [...]}}` binds those.
+auto BindingLifts(const Program& program, const Resource& host, const Json& table, std::vector<BindProblem>& problems)
+    -> std::map<std::string, std::set<std::string>> {
+  std::map<std::string, std::set<std::string>> found;
+  auto it = host.props.find("bindings");
+  if (it == host.props.end() || !it->is_object()) return found;
+  for (const auto& [name, binding] : it->items()) {
+    const Json* ref = &binding;
+    const Json* ops = nullptr;
+    if (binding.is_object() && binding.contains("resource")) {
+      ref = &binding["resource"];
+      if (auto o = binding.find("ops"); o != binding.end()) ops = &*o;
+    }
+    const Resource* target = nullptr;
+    if (ref->is_object()) {
+      if (auto p = ref->find("$resource"); p != ref->end() && p->is_string()) {
+        target = program.FindResource(p->get<std::string>());
+      }
+    }
+    if (target == nullptr) {
+      problems.push_back(BindProblem{host.pos, fmt::format("binding `{}` of `{}` is not a resource", name, host.path)});
+      continue;
+    }
+    auto entry = table.find(target->type);
+    if (program.FindClass(target->type) != nullptr || entry == table.end()) {
+      problems.push_back(BindProblem{
+          host.pos, fmt::format("binding `{}` of `{}`: binding a user class to a workload is not supported (`{}` is a "
+                                "`{}`)",
+                                name, host.path, target->path, target->type)});
+      continue;
+    }
+    std::set<std::string> valid;
+    if (auto p = entry->find("permissions"); p != entry->end() && p->is_object()) {
+      for (const auto& [op, permission] : p->items()) valid.insert(op);
+    }
+    std::set<std::string>& chosen = found[target->path];
+    if (ops == nullptr) {
+      chosen.insert(valid.begin(), valid.end());
+      continue;
+    }
+    for (const Json& op : ops->is_array() ? *ops : Json::array()) {
+      std::string text = op.is_string() ? op.get<std::string>() : op.dump();
+      if (valid.count(text) != 0) {
+        chosen.insert(text);
+        continue;
+      }
+      std::string list;
+      for (const auto& v : valid) list += (list.empty() ? "`" : ", `") + v + "`";
+      problems.push_back(BindProblem{
+          host.pos, fmt::format("binding `{}` of `{}`: `{}` is not an inflight operation of `{}`; valid operations: {}",
+                                name, host.path, text, target->type, list.empty() ? "none" : list)});
+    }
+  }
+  return found;
+}
+
+namespace {
+
+// Calls `found(where, path)` for every resource a prop value refers to: an
+// attribute token `${wdsl#<path>#<attr>}` inside a string, or a
+// `{"$resource": path}` value. `where` is the prop path (`env.PASSWORD`).
+void ForEachReference(const Json& value, const std::string& where,
+                      const std::function<void(const std::string&, const std::string&)>& found) {
+  if (value.is_string()) {
+    const std::string& text = value.get_ref<const std::string&>();
+    for (size_t at = text.find("${wdsl#"); at != std::string::npos; at = text.find("${wdsl#", at + 1)) {
+      size_t begin = at + 7;
+      size_t end = text.find('#', begin);
+      if (end != std::string::npos) found(where, text.substr(begin, end - begin));
+    }
+  } else if (value.is_object()) {
+    if (auto r = value.find("$resource"); r != value.end() && r->is_string()) {
+      found(where, r->get<std::string>());
+      return;
+    }
+    if (value.contains("$closure")) return;  // code: the Analyzer's business
+    for (const auto& [key, item] : value.items()) ForEachReference(item, where.empty() ? key : where + "." + key, found);
+  } else if (value.is_array()) {
+    for (size_t i = 0; i < value.size(); ++i) ForEachReference(value[i], fmt::format("{}[{}]", where, i), found);
+  }
+}
+
+}  // namespace
+
+// A workload (a resource with a `bindings` prop) reaches other resources only
+// through its bindings: one that its props refer to (an attribute in `env`)
+// and that has inflight operations, but that it does not bind, would fail at
+// run time for lack of access, so it is an error now.
+void CheckUnboundUses(const Program& program, const Resource& host, const Json& table,
+                      const std::map<std::string, std::set<std::string>>& bound, std::vector<BindProblem>& problems) {
+  std::set<std::string> reported;
+  for (const auto& [key, value] : host.props.items()) {
+    if (key == "bindings") continue;
+    ForEachReference(value, key, [&](const std::string& where, const std::string& path) {
+      if (bound.count(path) != 0 || path == host.path || !reported.insert(path).second) return;
+      const Resource* target = program.FindResource(path);
+      if (target == nullptr) return;
+      auto entry = table.find(target->type);
+      if (entry == table.end()) return;
+      auto ops = entry->find("permissions");
+      if (ops == entry->end() || !ops->is_object() || ops->empty()) return;  // nothing to grant (an Api's url)
+      std::string name = target->path.substr(target->path.rfind('/') + 1);
+      std::string env_name;
+      for (char c : name) env_name += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_';
+      problems.push_back(BindProblem{
+          host.pos, fmt::format("workload `{}` uses `{}` (in `{}`) but does not bind it, so it would have no access "
+                                "to it at run time; add it to `bindings`, e.g. `bindings: {{ \"{}\" => {} }}`",
+                                host.path, target->path, where, env_name, name)});
+    });
+  }
+}
+
+}  // namespace wdsl::ir::bind_internal
