@@ -13,6 +13,7 @@
 #include "backends/output.h"
 #include "backends/sim/sim.h"
 #include "cli/driver.h"
+#include "cli/sim_commands.h"
 
 namespace {
 
@@ -127,10 +128,21 @@ auto main(int argc, char** argv) -> int {
   std::string graph_output;
   graph->add_option("-o,--output", graph_output, "Write to this file (default: standard output)");
 
-  auto* run = app.add_subcommand("run", "Run the whole app locally in the simulator");
-  run->allow_extras();
+  auto* run = app.add_subcommand("run", "Run the whole app locally in the simulator until Ctrl-C");
+  wdsl::RunCommandOptions run_options;
+  run->add_option("file", run_options.entry, "The program's entry file")->capture_default_str();
+  bool run_sim = true;
+  run->add_flag("--sim", run_sim, "Run in the local simulator (the only mode today)");
+  run->add_option("--port", run_options.port, "First port for Apis; a busy port is skipped (0: any free port)")
+      ->capture_default_str();
   auto* test = app.add_subcommand("test", "Run the program's test blocks in the simulator");
-  test->allow_extras();
+  wdsl::TestCommandOptions test_options;
+  test->add_option("file", test_options.entry, "The program's entry file")->capture_default_str();
+  test->add_option("-t,--test-filter", test_options.filter, "Run only tests whose name matches this regex");
+  test->add_option("-j,--jobs", test_options.jobs, "Tests run at once (default: one per core, at most 8)");
+  test->add_option("--timeout", test_options.timeout, "Seconds a test may run before it fails")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   auto* lsp = app.add_subcommand("lsp", "Serve the Language Server Protocol over stdio");
   lsp->allow_extras();
 
@@ -206,8 +218,8 @@ auto main(int argc, char** argv) -> int {
     std::cout << "wrote " << graph_output << "\n";
     return kExitOk;
   }
-  if (*run) return NotYet("run", "#4");
-  if (*test) return NotYet("test", "#4");
+  if (*run) return wdsl::RunSimCommand(run_options);
+  if (*test) return wdsl::RunTestCommand(test_options);
   if (*lsp) return NotYet("lsp", "#10");
   return kExitEnvironment;
 }

@@ -24,6 +24,7 @@ packages=(
   libboost-dev           # Boost.Process for the Docker driver
   libcli11-dev           # command line of the wdsl binary
   libxxhash-dev          # content hashes of images and IR
+  libcpp-httplib-dev     # the simulator's HTTP server and client (cloud.Api, http.get)
   libgtest-dev
   libgmock-dev
   clang                  # libFuzzer builds (make fuzz)

@@ -1,0 +1,270 @@
+// cloud.Api: a real HTTP server on 127.0.0.1 (cpp-httplib), routing by
+// method and path with Wing's `:name` segments to the inflight handlers of
+// `api.get(...)` and friends. Each server thread has its own interpreter.
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "runtime/live_resource.h"
+
+namespace wdsl::runtime {
+namespace {
+
+using ir::Value;
+
+auto Split(const std::string& path) -> std::vector<std::string> {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start < path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    if (end > start) parts.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+auto Lower(std::string text) -> std::string {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  std::vector<std::string> segments;
+  nlohmann::json handler;
+  std::string source;  // the handler's function resource
+  int literals = 0;    // more literal segments win over `:name` ones
+};
+
+class Api : public LiveResource {
+ public:
+  Api(Simulator& sim, const ir::Resource& resource) : LiveResource(sim, resource) {
+    auto routes = resource.props.find("routes");
+    if (routes == resource.props.end() || !routes->is_array()) return;
+    for (const nlohmann::json& entry : *routes) {
+      if (!entry.is_object()) continue;
+      Route route;
+      route.method = entry.value("method", "GET");
+      route.pattern = entry.value("path", "/");
+      route.segments = Split(route.pattern.substr(0, route.pattern.find('?')));
+      route.handler = entry.value("handler", nlohmann::json());
+      route.source = resource.path;
+      if (auto fn = entry.find("function"); fn != entry.end() && fn->is_object() && fn->contains("$resource")) {
+        route.source = (*fn)["$resource"].get<std::string>();
+      }
+      for (const std::string& segment : route.segments) route.literals += segment.starts_with(":") ? 0 : 1;
+      routes_.push_back(std::move(route));
+    }
+    std::stable_sort(routes_.begin(), routes_.end(),
+                     [](const Route& a, const Route& b) { return a.literals > b.literals; });
+  }
+
+  auto Bind() -> std::string override {
+    auto handle = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
+    server_.Get(".*", handle).Post(".*", handle).Put(".*", handle).Patch(".*", handle).Delete(".*", handle);
+    server_.Options(".*", handle);
+    // httplib's default also sets SO_REUSEPORT, with which a second process
+    // could listen on the same port and steal half the requests: a busy port
+    // must look busy.
+    // Headers and body go out in separate writes; without this, Nagle's
+    // algorithm and delayed ACKs add ~40 ms to every keep-alive request.
+    server_.set_tcp_nodelay(true);
+    server_.set_keep_alive_max_count(1000);  // httplib's default closes a connection every 5 requests
+    server_.set_socket_options([](int socket) {
+      int yes = 1;
+      setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    int first = sim_.NextPort();
+    if (first == 0) {
+      port_ = server_.bind_to_any_port("127.0.0.1");
+      if (port_ < 0) return fmt::format("`{}`: cannot listen on 127.0.0.1", Path());
+      return "";
+    }
+    for (int port = first, tries = 0; tries < 100 && port < 65536; ++tries, port = sim_.NextPort()) {
+      if (server_.bind_to_port("127.0.0.1", port)) {
+        port_ = port;
+        if (port != first) sim_.Note(fmt::format("port {} is in use; `{}` listens on {} instead", first, Path(), port));
+        return "";
+      }
+    }
+    return fmt::format("`{}`: no free port from {} to {} on 127.0.0.1; free one or pass another `--port`", Path(),
+                       first, first + 99);
+  }
+
+  auto Start() -> std::string override {
+    if (port_ <= 0) return "";
+    thread_ = std::thread([this] {
+      server_.listen_after_bind();
+      listening_done_ = true;
+    });
+    // Ready means accepting: connections made before this already wait in
+    // the socket's backlog, and Stop() cannot miss a server that is running.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!server_.is_running() && !listening_done_ && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    return "";
+  }
+
+  void Stop() override {
+    if (!thread_.joinable()) return;
+    // httplib's stop() does nothing until the accept loop runs, so ask
+    // until the loop has seen it.
+    while (!listening_done_) {
+      server_.stop();
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    thread_.join();
+  }
+
+  auto Attribute(const std::string& name) -> std::optional<std::string> override {
+    if (name == "url" && port_ > 0) return fmt::format("http://127.0.0.1:{}", port_);
+    return std::nullopt;
+  }
+
+ private:
+  auto Match(const std::string& method, const std::string& path, std::vector<std::pair<std::string, Value>>& vars,
+             bool& path_matched) const -> const Route* {
+    std::vector<std::string> parts = Split(path);
+    for (const Route& route : routes_) {
+      if (route.segments.size() != parts.size()) continue;
+      std::vector<std::pair<std::string, Value>> found;
+      bool ok = true;
+      for (size_t i = 0; i < parts.size() && ok; ++i) {
+        if (route.segments[i].starts_with(":")) {
+          found.emplace_back(route.segments[i].substr(1), Value::Str(parts[i]));
+        } else {
+          ok = route.segments[i] == parts[i];
+        }
+      }
+      if (!ok) continue;
+      path_matched = true;
+      if (route.method != method && !(method == "HEAD" && route.method == "GET")) continue;
+      vars = std::move(found);
+      return &route;
+    }
+    return nullptr;
+  }
+
+  void Cors(httplib::Response& res) const {
+    if (!Props().value("cors", false)) return;
+    const nlohmann::json options = Props().value("corsOptions", nlohmann::json::object());
+    auto join = [&](const char* key) {
+      std::string out;
+      for (const auto& item : options.value(key, nlohmann::json::array())) {
+        if (!item.is_string()) continue;
+        if (!out.empty()) out += ',';
+        out += item.get<std::string>();
+      }
+      return out;
+    };
+    res.set_header("Access-Control-Allow-Origin", options.value("allowOrigin", "*"));
+    res.set_header("Access-Control-Allow-Methods", join("allowMethods"));
+    res.set_header("Access-Control-Allow-Headers", join("allowHeaders"));
+    if (std::string expose = join("exposeHeaders"); !expose.empty()) {
+      res.set_header("Access-Control-Expose-Headers", expose);
+    }
+    if (options.value("allowCredentials", false)) res.set_header("Access-Control-Allow-Credentials", "true");
+  }
+
+  void Handle(const httplib::Request& req, httplib::Response& res) {
+    Cors(res);
+    std::vector<std::pair<std::string, Value>> vars;
+    bool path_matched = false;
+    const Route* route = Match(req.method, req.path, vars, path_matched);
+    if (route == nullptr) {
+      if (req.method == "OPTIONS" && Props().value("cors", false)) {
+        res.status = 204;
+        return;
+      }
+      res.status = path_matched ? 405 : 404;
+      res.set_content(fmt::format("no route for {} {}", req.method, req.path), "text/plain");
+      return;
+    }
+    std::vector<std::pair<std::string, Value>> query;
+    for (const auto& [key, value] : req.params) {
+      auto it = std::find_if(query.begin(), query.end(), [&](const auto& entry) { return entry.first == key; });
+      if (it == query.end()) {
+        query.emplace_back(key, Value::Str(value));
+      } else {
+        it->second = Value::Str(value);
+      }
+    }
+    std::vector<std::pair<std::string, Value>> headers;
+    for (const auto& [key, value] : req.headers) headers.emplace_back(Lower(key), Value::Str(value));
+    Value request = Value::NewMap({{"method", Value::Str(req.method)},
+                                   {"path", Value::Str(req.path)},
+                                   {"query", Value::NewMap(std::move(query), false)},
+                                   {"vars", Value::NewMap(std::move(vars), false)},
+                                   {"body", Value::Str(req.body)},
+                                   {"headers", Value::NewMap(std::move(headers), false)}},
+                                  false, "cloud.ApiRequest");
+    Value response;
+    try {
+      response = sim_.CallHandler(sim_.ThreadInterpreter(), route->handler, {request}, route->source);
+    } catch (const ir::ThrownError& error) {
+      std::string where = error.trace.empty() ? "" : fmt::format(" ({}:{}:{})", error.trace.front().pos.file,
+                                                                  error.trace.front().pos.line,
+                                                                  error.trace.front().pos.col);
+      sim_.Log(route->source, fmt::format("error: {} {}: {}{}", req.method, req.path, error.what(), where));
+      res.status = 500;
+      res.set_content(error.what(), "text/plain");
+      return;
+    } catch (const std::exception& error) {
+      sim_.Log(route->source, fmt::format("error: {} {}: {}", req.method, req.path, error.what()));
+      res.status = 500;
+      res.set_content(error.what(), "text/plain");
+      return;
+    }
+    res.status = 200;
+    Value status = FieldOf(response, "status");
+    if (status.kind == ir::ValueKind::kNum) {
+      if (!(status.number >= 100 && status.number <= 599)) {
+        sim_.Log(route->source, fmt::format("error: {} {}: the handler returned status {}, which is not an HTTP status "
+                                            "(100-599)",
+                                            req.method, req.path, ir::ToDisplayString(status)));
+        res.status = 500;
+        res.set_content("invalid status from the handler", "text/plain");
+        return;
+      }
+      res.status = static_cast<int>(status.number);
+    }
+    std::string content_type = "text/plain";
+    Value headers_out = FieldOf(response, "headers");
+    if (headers_out.kind == ir::ValueKind::kMap) {
+      for (const auto& [key, value] : headers_out.map->entries) {
+        if (Lower(key) == "content-type") {
+          content_type = ir::ToDisplayString(value);
+        } else {
+          res.set_header(key, ir::ToDisplayString(value));
+        }
+      }
+    }
+    Value body = FieldOf(response, "body");
+    if (!body.IsNil()) {
+      res.set_content(ir::ToDisplayString(body), content_type);
+    } else if (content_type != "text/plain") {
+      res.set_header("Content-Type", content_type);
+    }
+  }
+
+  std::vector<Route> routes_;
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::atomic<bool> listening_done_{false};
+};
+
+}  // namespace
+
+auto MakeApi(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource> {
+  return std::make_unique<Api>(sim, resource);
+}
+
+}  // namespace wdsl::runtime

@@ -1,0 +1,70 @@
+// One live resource of the simulator, and the helpers its inflight
+// operations share. Each resource type has its own file (bucket.cpp,
+// queue.cpp, ...) and a factory declared here.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/eval.h"
+#include "runtime/simulator.h"
+
+namespace wdsl::runtime {
+
+class LiveResource {
+ public:
+  LiveResource(Simulator& sim, const ir::Resource& resource) : sim_(sim), resource_(resource) {}
+  virtual ~LiveResource() = default;
+
+  // Binds ports (Apis) before tokens are resolved. Returns an error or "".
+  virtual auto Bind() -> std::string { return ""; }
+  // Starts background work (consumers, timers, services). Returns an error or "".
+  virtual auto Start() -> std::string { return ""; }
+  // Stops background work and waits for it.
+  virtual void Stop() {}
+  // An inflight operation; errors are thrown as ir::ThrownError.
+  virtual auto Call(ir::Interpreter& interp, const std::string& method, std::vector<ir::Value>& args) -> ir::Value;
+  // An attribute known only at run time (`api.url`), or nullopt.
+  virtual auto Attribute(const std::string& name) -> std::optional<std::string> { return std::nullopt; }
+
+  auto Path() const -> const std::string& { return resource_.path; }
+  auto Type() const -> const std::string& { return resource_.type; }
+  auto Props() const -> const nlohmann::json& { return resource_.props; }
+
+ protected:
+  [[noreturn]] void Unknown(const std::string& method) const;
+
+  Simulator& sim_;
+  const ir::Resource& resource_;
+};
+
+// nullptr for types the simulator does not run (user classes, containers).
+auto MakeLiveResource(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
+
+auto MakeBucket(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
+auto MakeCounter(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
+auto MakeQueue(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
+auto MakeApi(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
+auto MakeFunction(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
+auto MakeService(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
+auto MakeSecret(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
+auto MakeSchedule(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
+
+// ---- arguments of inflight operations
+
+[[noreturn]] void Fail(const std::string& message);
+auto Arg(const std::vector<ir::Value>& args, size_t i) -> const ir::Value&;
+// A required string argument; `what` names it in the error ("key").
+auto StrArg(const std::vector<ir::Value>& args, size_t i, const char* what) -> std::string;
+auto OptNumArg(const std::vector<ir::Value>& args, size_t i, double fallback) -> double;
+auto OptStrArg(const std::vector<ir::Value>& args, size_t i, const std::string& fallback) -> std::string;
+// A field of a struct argument (nil when absent).
+auto FieldOf(const ir::Value& value, const char* name) -> ir::Value;
+// A `{"$duration": s}` prop in seconds, or `fallback`.
+auto DurationProp(const nlohmann::json& props, const char* name, double fallback) -> double;
+
+}  // namespace wdsl::runtime

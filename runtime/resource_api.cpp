@@ -1,0 +1,157 @@
+#include "runtime/resource_api.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "ir/json.h"
+#include "runtime/live_resource.h"
+
+namespace wdsl::runtime {
+namespace {
+
+auto RandomToken() -> std::string {
+  std::random_device device;
+  std::string token;
+  for (int i = 0; i < 8; ++i) token += fmt::format("{:08x}", device());
+  return token;
+}
+
+// Compares without stopping at the first difference, so response times say
+// nothing about how much of a guessed token was right.
+auto SameToken(const std::string& a, const std::string& b) -> bool {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+void Answer(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+}  // namespace
+
+struct ResourceApi::Impl {
+  explicit Impl(Simulator& s) : sim(s) {}
+
+  Simulator& sim;
+  httplib::Server server;
+  std::thread thread;
+  std::atomic<bool> done{false};
+  int port = 0;
+  std::map<std::string, std::string> tokens;                    // host -> token
+  std::map<std::string, std::set<std::string>> allowed;         // token -> "resource\noperation"
+
+  void Handle(const httplib::Request& req, httplib::Response& res) {
+    std::string auth = req.get_header_value("Authorization");
+    std::string token = auth.starts_with("Bearer ") ? auth.substr(7) : "";
+    const std::set<std::string>* allow = nullptr;
+    std::string host;
+    for (const auto& [h, t] : tokens) {
+      if (!token.empty() && SameToken(token, t)) {
+        allow = &allowed[t];
+        host = h;
+      }
+    }
+    if (allow == nullptr) {
+      return Answer(res, 401, {{"error", "missing or unknown token: send `Authorization: Bearer <token>` with the "
+                                         "token the simulator gave this host"}});
+    }
+    // /v1/<resource path>/<operation>
+    std::string rest = req.path.substr(4);
+    size_t slash = rest.rfind('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == rest.size()) {
+      return Answer(res, 404, {{"error", "expected POST /v1/<resource path>/<operation>"}});
+    }
+    std::string resource = rest.substr(0, slash);
+    std::string operation = rest.substr(slash + 1);
+    if (allow->count(resource + "\n" + operation) == 0) {
+      return Answer(res, 403,
+                    {{"error", fmt::format("`{}` may not call `{}` on `{}`: it is not bound to that operation (bind "
+                                           "it with `bindings: {{ \"NAME\" => resource.allow([\"{}\"]) }}` or use it "
+                                           "in the host's inflight code)",
+                                           host, operation, resource, operation)}});
+    }
+    LiveResource* live = sim.Find(resource);
+    if (live == nullptr) return Answer(res, 404, {{"error", fmt::format("no simulated resource `{}`", resource)}});
+    nlohmann::json body = req.body.empty() ? nlohmann::json::object() : nlohmann::json::parse(req.body, nullptr, false);
+    if (!body.is_object() || (body.contains("args") && !body["args"].is_array())) {
+      return Answer(res, 400, {{"error", "the body must be a JSON object such as {\"args\": [\"key\", \"value\"]}"}});
+    }
+    std::vector<ir::Value> args;
+    for (const nlohmann::json& arg : body.value("args", nlohmann::json::array())) {
+      args.push_back(ir::ValueFromJson(arg, &sim.GetProgram()));
+    }
+    try {
+      SourceScope scope(host);
+      ir::Value result = live->Call(sim.ThreadInterpreter(), operation, args);
+      std::string error;
+      std::optional<nlohmann::json> json = ir::ValueToJson(result, &error);
+      if (!json) return Answer(res, 500, {{"error", "the result cannot be sent as JSON: " + error}});
+      return Answer(res, 200, {{"result", *json}});
+    } catch (const std::exception& error) {
+      return Answer(res, 500, {{"error", error.what()}});
+    }
+  }
+};
+
+ResourceApi::ResourceApi(Simulator& sim) : impl_(std::make_unique<Impl>(sim)) {}
+ResourceApi::~ResourceApi() { Stop(); }
+
+auto ResourceApi::Start() -> std::string {
+  auto add_host = [&](const std::string& path, const nlohmann::json& permissions) {
+    auto sim = permissions.find("sim");
+    if (sim == permissions.end() || !sim->is_array() || sim->empty()) return;
+    std::string token = RandomToken();
+    impl_->tokens[path] = token;
+    for (const nlohmann::json& entry : *sim) {
+      std::string resource = entry.value("resource", "");
+      for (const nlohmann::json& op : entry.value("ops", nlohmann::json::array())) {
+        if (op.is_string()) impl_->allowed[token].insert(resource + "\n" + op.get<std::string>());
+      }
+    }
+  };
+  for (const ir::Resource& resource : impl_->sim.GetProgram().resources) add_host(resource.path, resource.permissions);
+  // Headers and body go out in separate writes; without this, Nagle's
+  // algorithm and delayed ACKs add ~40 ms to every keep-alive request.
+  impl_->server.set_tcp_nodelay(true);
+  impl_->server.set_socket_options([](int socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  impl_->server.Post("/v1/.*", [this](const httplib::Request& req, httplib::Response& res) { impl_->Handle(req, res); });
+  impl_->port = impl_->server.bind_to_any_port("127.0.0.1");
+  if (impl_->port <= 0) return "the resource API cannot listen on 127.0.0.1";
+  impl_->thread = std::thread([this] {
+    impl_->server.listen_after_bind();
+    impl_->done = true;
+  });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!impl_->server.is_running() && !impl_->done && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  return "";
+}
+
+void ResourceApi::Stop() {
+  if (!impl_->thread.joinable()) return;
+  while (!impl_->done) {
+    impl_->server.stop();
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  impl_->thread.join();
+}
+
+auto ResourceApi::Url() const -> std::string {
+  return impl_->port > 0 ? fmt::format("http://127.0.0.1:{}", impl_->port) : "";
+}
+
+auto ResourceApi::Tokens() const -> const std::map<std::string, std::string>& { return impl_->tokens; }
+
+}  // namespace wdsl::runtime

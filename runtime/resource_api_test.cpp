@@ -1,0 +1,77 @@
+// The Resource API: per-host tokens whose allow-list is the host's `sim`
+// permissions; anything not bound is 403.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include "runtime/test_support.h"
+
+namespace wdsl::runtime {
+namespace {
+
+using testing::CompileSource;
+using testing::TempDir;
+
+auto Post(httplib::Client& client, const std::string& path, const std::string& token, const std::string& body)
+    -> std::pair<int, nlohmann::json> {
+  httplib::Headers headers;
+  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+  auto res = client.Post(path, headers, body, "application/json");
+  if (!res) return {-1, nullptr};
+  return {res->status, nlohmann::json::parse(res->body, nullptr, false)};
+}
+
+TEST(ResourceApi, TokensAllowExactlyTheBoundOperations) {
+  TempDir dir("resource-api");
+  ir::Program program = CompileSource(dir.Path(), R"(
+bring cloud;
+bring containers;
+let b = new cloud.Bucket() as "b";
+let q = new cloud.Queue() as "q";
+let web = new containers.Workload(name: "web", image: "nginx", port: 80,
+  bindings: { "UP" => b.allow(["put"]), "JOBS" => q }) as "web";
+let f = new cloud.Function(inflight () => { b.get("x"); }) as "f";
+)");
+  BufferLogSink log;
+  SimOptions options;
+  options.state_dir = dir.Path() / "state";
+  options.log = &log;
+  options.resource_api = true;
+  Simulator sim(program, options);
+  ASSERT_EQ(sim.Start(), "");
+  std::map<std::string, std::string> tokens = sim.ResourceApiTokens();
+  ASSERT_EQ(tokens.count("root/Default/web"), 1u);
+  ASSERT_EQ(tokens.count("root/Default/f"), 1u);
+  EXPECT_EQ(tokens.count("root/Default/b"), 0u) << "only hosts get tokens";
+  EXPECT_NE(tokens["root/Default/web"], tokens["root/Default/f"]);
+  httplib::Client client(sim.ResourceApiUrl());
+  client.set_read_timeout(5, 0);
+  const std::string web = tokens["root/Default/web"], f = tokens["root/Default/f"];
+
+  EXPECT_EQ(Post(client, "/v1/root/Default/b/put", "", R"({"args": ["k", "v"]})").first, 401);
+  EXPECT_EQ(Post(client, "/v1/root/Default/b/put", "wrong", R"({"args": ["k", "v"]})").first, 401);
+  auto [status, body] = Post(client, "/v1/root/Default/b/put", f, R"({"args": ["k", "v"]})");
+  EXPECT_EQ(status, 403);
+  EXPECT_NE(body.value("error", "").find("`root/Default/f` may not call `put` on `root/Default/b`"), std::string::npos)
+      << body;
+  EXPECT_EQ(Post(client, "/v1/root/Default/b/get", web, R"({"args": ["k"]})").first, 403);
+
+  EXPECT_EQ(Post(client, "/v1/root/Default/b/put", web, R"({"args": ["k", "v"]})").first, 200);
+  auto got = Post(client, "/v1/root/Default/b/get", f, R"({"args": ["k"]})");
+  EXPECT_EQ(got.first, 200);
+  EXPECT_EQ(got.second["result"], "v");
+  auto missing = Post(client, "/v1/root/Default/b/get", f, R"({"args": ["nope"]})");
+  EXPECT_EQ(missing.first, 500);
+  EXPECT_NE(missing.second.value("error", "").find("key=nope"), std::string::npos);
+
+  EXPECT_EQ(Post(client, "/v1/root/Default/q/push", web, R"({"args": ["job"]})").first, 200);
+  auto size = Post(client, "/v1/root/Default/q/approxSize", web, "");
+  EXPECT_EQ(size.first, 200);
+  EXPECT_EQ(size.second["result"], 1);
+  EXPECT_EQ(Post(client, "/v1/root/Default/q/push", web, "[1]").first, 400);
+  EXPECT_EQ(Post(client, "/v1/root/Default/b/put", web, R"({"args": ["../x", "v"]})").first, 500);
+  sim.Stop();
+  EXPECT_FALSE(client.Post("/v1/root/Default/q/push")) << "down after Stop";
+}
+
+}  // namespace
+}  // namespace wdsl::runtime

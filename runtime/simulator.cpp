@@ -1,0 +1,379 @@
+#include "runtime/simulator.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <iostream>
+#include <regex>
+#include <unordered_map>
+
+#include "ir/json.h"
+#include "runtime/http_client.h"
+#include "runtime/live_resource.h"
+#include "runtime/resource_api.h"
+#include "runtime/state.h"
+
+namespace wdsl::runtime {
+namespace {
+
+std::atomic<uint64_t> next_generation{1};
+const std::string kRootSource = "root/Default";
+thread_local const std::string* current_source = nullptr;
+
+}  // namespace
+
+// ------------------------------------------------------------ logs
+
+void StreamLogSink::Write(const std::string& source, const std::string& text) {
+  std::lock_guard lock(mutex_);
+  // One prefix per line, so multi-line values stay attributable.
+  size_t start = 0;
+  do {
+    size_t end = text.find('\n', start);
+    std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (color_) {
+      out_ << "\033[2m[" << source << "]\033[0m " << line << "\n";
+    } else {
+      out_ << "[" << source << "] " << line << "\n";
+    }
+    start = end == std::string::npos ? text.size() + 1 : end + 1;
+  } while (start <= text.size());
+  out_.flush();
+}
+
+void BufferLogSink::Write(const std::string& source, const std::string& text) {
+  std::lock_guard lock(mutex_);
+  lines_.emplace_back(source, text);
+}
+
+auto BufferLogSink::Lines() -> std::vector<std::pair<std::string, std::string>> {
+  std::lock_guard lock(mutex_);
+  return lines_;
+}
+
+SourceScope::SourceScope(const std::string& source) : previous_(current_source) { current_source = &source; }
+SourceScope::~SourceScope() { current_source = previous_; }
+auto SourceScope::Current() -> const std::string& {
+  return current_source != nullptr ? *current_source : kRootSource;
+}
+
+// ------------------------------------------------------------ lifecycle
+
+Simulator::Simulator(ir::Program program, SimOptions options)
+    : program_(std::move(program)), options_(std::move(options)), generation_(next_generation++) {
+  static StreamLogSink stdout_sink(std::cout, false);
+  if (options_.log == nullptr) options_.log = &stdout_sink;
+  next_port_ = options_.first_port;
+}
+
+void Simulator::Note(const std::string& text) {
+  if (options_.note) {
+    options_.note(text);
+  } else {
+    Log("wdsl", text);
+  }
+}
+
+Simulator::~Simulator() {
+  Stop();
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // Start failed before anything started
+}
+
+auto Simulator::Start() -> std::string {
+  // Props are data a program produced; a shape no resource expects must
+  // become an error message, never an escaping exception.
+  try {
+    return StartResources();
+  } catch (const std::exception& error) {
+    Stop();
+    return fmt::format("the simulator could not start: {}", error.what());
+  }
+}
+
+auto Simulator::StartResources() -> std::string {
+  std::error_code ec;
+  std::filesystem::create_directories(options_.state_dir, ec);
+  if (ec) return fmt::format("cannot create the state directory `{}`: {}", options_.state_dir.string(), ec.message());
+  // Two simulators on one state would deliver each queued message twice and
+  // race on every file. The lock sits beside the directory (no resource id
+  // can name it) and goes away with the process, even after kill -9.
+  std::string lock_path = options_.state_dir.string() + ".lock";
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) return fmt::format("cannot create `{}`: {}", lock_path, std::strerror(errno));
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    return fmt::format("another simulator is using `{}`; stop it first (or run this copy of the app from another "
+                       "directory)",
+                       options_.state_dir.string());
+  }
+  for (const ir::Resource& resource : program_.resources) {
+    std::unique_ptr<LiveResource> live = MakeLiveResource(*this, resource);
+    if (!live) {
+      // User classes live in the interpreter; an Endpoint is only a URL.
+      if (program_.FindClass(resource.type) == nullptr && resource.type != "cloud.Endpoint") {
+        Note(fmt::format("`{}` ({}) is not simulated yet: its operations fail and it does not run", resource.path,
+                         resource.type));
+      }
+      continue;
+    }
+    order_.push_back(live.get());
+    live_[resource.path] = std::move(live);
+  }
+  started_ = true;
+  for (LiveResource* live : order_) {
+    if (std::string error = live->Bind(); !error.empty()) {
+      Stop();
+      return error;
+    }
+  }
+  ResolveTokens();
+  // Program's lookup indexes fill lazily; filled here, later lookups from
+  // many threads (GetResourceField, ValueFromJson) only read them.
+  program_.FindResource("");
+  program_.FindClass("");
+  for (LiveResource* live : order_) {
+    if (std::string error = live->Start(); !error.empty()) {
+      Stop();
+      return error;
+    }
+  }
+  if (options_.resource_api) {
+    resource_api_ = std::make_unique<ResourceApi>(*this);
+    if (std::string error = resource_api_->Start(); !error.empty()) {
+      Stop();
+      return error;
+    }
+  }
+  return "";
+}
+
+auto Simulator::ResourceApiUrl() const -> std::string { return resource_api_ ? resource_api_->Url() : ""; }
+
+auto Simulator::ResourceApiTokens() const -> std::map<std::string, std::string> {
+  return resource_api_ ? resource_api_->Tokens() : std::map<std::string, std::string>{};
+}
+
+void Simulator::Stop() {
+  std::lock_guard lock(stop_mutex_);
+  if (!started_) return;
+  // Outside callers first, then the resources they call.
+  if (resource_api_) resource_api_->Stop();
+  // Reverse creation order: what was made last may use what came first.
+  for (auto it = order_.rbegin(); it != order_.rend(); ++it) (*it)->Stop();
+  started_ = false;
+  if (lock_fd_ >= 0) {
+    ::close(lock_fd_);  // releases the flock: another simulator may take the state now
+    lock_fd_ = -1;
+  }
+}
+
+// Replaces `${wdsl#<path>#<attribute>}` tokens (api.url read at preflight)
+// by their values, everywhere inflight code can read a preflight string.
+void Simulator::ResolveTokens() {
+  static const std::regex kToken(R"(\$\{wdsl#([^#{}]+)#([A-Za-z0-9_]+)\})");
+  std::function<void(nlohmann::json&)> walk = [&](nlohmann::json& j) {
+    if (j.is_string()) {
+      const std::string& text = j.get_ref<const std::string&>();
+      if (text.find("${wdsl#") == std::string::npos) return;
+      std::string out;
+      auto begin = std::sregex_iterator(text.begin(), text.end(), kToken);
+      size_t last = 0;
+      for (auto it = begin; it != std::sregex_iterator(); ++it) {
+        out += text.substr(last, it->position() - last);
+        std::string value = it->str();
+        if (LiveResource* live = Find((*it)[1].str())) {
+          if (auto attribute = live->Attribute((*it)[2].str())) value = *attribute;
+        }
+        out += value;
+        last = it->position() + it->length();
+      }
+      j = out + text.substr(last);
+    } else if (j.is_structured()) {
+      for (auto& item : j) walk(item);
+    }
+  };
+  for (ir::Resource& resource : program_.resources) {
+    walk(resource.props);
+    walk(resource.fields);
+  }
+  for (ir::Function& function : program_.functions) walk(function.module_captures);
+  for (ir::TestCase& test : program_.tests) walk(test.closure);
+}
+
+auto Simulator::Endpoints() const -> std::vector<EndpointInfo> {
+  std::vector<EndpointInfo> out;
+  for (const ir::Resource& resource : program_.resources) {
+    std::string url;
+    auto it = live_.find(resource.path);
+    if (it != live_.end()) {
+      if (auto attribute = it->second->Attribute("url")) url = *attribute;
+    }
+    if (url.empty() && resource.type == "cloud.Endpoint" && resource.props.contains("url") &&
+        resource.props["url"].is_string()) {
+      url = resource.props["url"].get<std::string>();
+    }
+    out.push_back({resource.path, resource.type, url});
+  }
+  return out;
+}
+
+auto Simulator::StateDir(const std::string& resource_path) const -> std::filesystem::path {
+  return ResourceStateDir(options_.state_dir, resource_path);
+}
+
+auto Simulator::Find(const std::string& path) -> LiveResource* {
+  auto it = live_.find(path);
+  return it == live_.end() ? nullptr : it->second.get();
+}
+
+void Simulator::Log(const std::string& source, const std::string& text) { options_.log->Write(source, text); }
+
+// ------------------------------------------------------------ running code
+
+auto Simulator::NewInterpreter() -> std::unique_ptr<ir::Interpreter> {
+  return std::make_unique<ir::Interpreter>(program_, static_cast<ir::Host&>(*this));
+}
+
+auto Simulator::ThreadInterpreter() -> ir::Interpreter& {
+  // Keyed by generation, not address: a later simulator may reuse this one's
+  // address while a thread of the earlier one is still finishing.
+  thread_local std::unordered_map<uint64_t, std::unique_ptr<ir::Interpreter>> interpreters;
+  std::unique_ptr<ir::Interpreter>& slot = interpreters[generation_];
+  if (!slot) slot = NewInterpreter();
+  return *slot;
+}
+
+auto Simulator::CallHandler(ir::Interpreter& interp, const nlohmann::json& closure, std::vector<ir::Value> args,
+                            const std::string& source) -> ir::Value {
+  SourceScope scope(source);
+  ir::Value callee = ir::ValueFromJson(closure, &program_);
+  if (callee.kind != ir::ValueKind::kClosure) Fail(fmt::format("`{}` has no handler to run", source));
+  return interp.Call(callee, std::move(args));
+}
+
+auto Simulator::RunClosure(const nlohmann::json& closure, std::vector<ir::Value> args, const std::string& source)
+    -> ir::Value {
+  std::unique_ptr<ir::Interpreter> interp = NewInterpreter();
+  return CallHandler(*interp, closure, std::move(args), source);
+}
+
+// ------------------------------------------------------------ the Host
+
+auto Simulator::NewResource(ir::Interpreter&, const std::string& type, std::vector<ir::Value>, const ir::Value&,
+                            const ir::Value&, const ir::SourcePos&) -> ir::Value {
+  Fail(fmt::format("cannot create a `{}` in inflight code: resources are created in preflight code", type));
+}
+
+auto Simulator::BeginInstance(ir::Interpreter&, const std::string& type, const ir::Value&, const ir::Value&,
+                              const ir::SourcePos&) -> std::shared_ptr<const ir::ResourceRef> {
+  Fail(fmt::format("cannot create a `{}` in inflight code: preflight classes are created in preflight code", type));
+}
+
+auto Simulator::CallResource(ir::Interpreter& interp, const ir::Value& resource, const std::string& method,
+                             std::vector<ir::Value> args, const ir::SourcePos& pos) -> ir::Value {
+  if (resource.kind != ir::ValueKind::kResource || !resource.resource) Fail("`" + method + "` called on a non-resource");
+  LiveResource* live = Find(resource.resource->path);
+  if (live == nullptr) {
+    Fail(fmt::format("`{}` ({}) has no inflight operation `{}` in the simulator", resource.resource->path,
+                     resource.resource->type, method));
+  }
+  return live->Call(interp, method, args);
+}
+
+auto Simulator::GetResourceField(ir::Interpreter&, const ir::Value& resource, const std::string& name,
+                                 const ir::SourcePos&) -> ir::Value {
+  if (resource.kind != ir::ValueKind::kResource || !resource.resource) Fail("`" + name + "` read from a non-resource");
+  const ir::Resource* target = program_.FindResource(resource.resource->path);
+  if (target == nullptr) Fail(fmt::format("unknown resource `{}`", resource.resource->path));
+  if (LiveResource* live = Find(target->path)) {
+    if (auto attribute = live->Attribute(name)) return ir::Value::Str(*attribute);
+  }
+  // A user class's preflight field, or a stdlib attribute that is a prop.
+  if (auto it = target->fields.find(name); it != target->fields.end()) return ir::ValueFromJson(*it, &program_);
+  if (auto it = target->props.find(name); it != target->props.end()) return ir::ValueFromJson(*it, &program_);
+  if (program_.FindClass(target->type) != nullptr) return ir::Value::Nil();  // a user class field never set
+  Fail(fmt::format("`{}` ({}) has no attribute `{}` in the simulator", target->path, target->type, name));
+}
+
+auto Simulator::CallBuiltin(ir::Interpreter& interp, const std::string& name, std::vector<ir::Value>& args,
+                            const ir::SourcePos&) -> std::optional<ir::Value> {
+  if (name == "log") {
+    std::string line;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (i > 0) line += ' ';
+      line += ir::ToDisplayString(args[i]);
+    }
+    Log(SourceScope::Current(), line);
+    return ir::Value::Nil();
+  }
+  if (name.starts_with("http.")) return CallHttp(name.substr(5), args);
+  return std::nullopt;
+}
+
+// ------------------------------------------------------------ helpers
+
+void LiveResource::Unknown(const std::string& method) const {
+  Fail(fmt::format("`{}` ({}) has no inflight operation `{}`", resource_.path, resource_.type, method));
+}
+
+auto LiveResource::Call(ir::Interpreter&, const std::string& method, std::vector<ir::Value>&) -> ir::Value {
+  Unknown(method);
+}
+
+auto MakeLiveResource(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource> {
+  const std::string& type = resource.type;
+  if (type == "cloud.Bucket") return MakeBucket(sim, resource);
+  if (type == "cloud.Counter") return MakeCounter(sim, resource);
+  if (type == "cloud.Queue") return MakeQueue(sim, resource);
+  if (type == "cloud.Api") return MakeApi(sim, resource);
+  if (type == "cloud.Function") return MakeFunction(sim, resource);
+  if (type == "cloud.Service") return MakeService(sim, resource);
+  if (type == "cloud.Secret") return MakeSecret(sim, resource);
+  if (type == "cloud.Schedule") return MakeSchedule(sim, resource);
+  return nullptr;
+}
+
+void Fail(const std::string& message) { throw ir::ThrownError(message, {}); }
+
+auto Arg(const std::vector<ir::Value>& args, size_t i) -> const ir::Value& {
+  static const ir::Value kNil;
+  return i < args.size() ? args[i] : kNil;
+}
+
+auto StrArg(const std::vector<ir::Value>& args, size_t i, const char* what) -> std::string {
+  const ir::Value& value = Arg(args, i);
+  if (value.kind != ir::ValueKind::kStr) Fail(fmt::format("expected a string for `{}`", what));
+  return value.AsStr();
+}
+
+auto OptNumArg(const std::vector<ir::Value>& args, size_t i, double fallback) -> double {
+  const ir::Value& value = Arg(args, i);
+  return value.kind == ir::ValueKind::kNum ? value.number : fallback;
+}
+
+auto OptStrArg(const std::vector<ir::Value>& args, size_t i, const std::string& fallback) -> std::string {
+  const ir::Value& value = Arg(args, i);
+  return value.kind == ir::ValueKind::kStr ? value.AsStr() : fallback;
+}
+
+auto FieldOf(const ir::Value& value, const char* name) -> ir::Value {
+  if (value.kind != ir::ValueKind::kMap) return ir::Value::Nil();
+  const ir::Value* field = value.map->Find(name);
+  return field == nullptr ? ir::Value::Nil() : *field;
+}
+
+auto DurationProp(const nlohmann::json& props, const char* name, double fallback) -> double {
+  auto it = props.find(name);
+  if (it == props.end() || !it->is_object() || !it->contains("$duration") || !(*it)["$duration"].is_number()) {
+    return fallback;
+  }
+  return (*it)["$duration"].get<double>();
+}
+
+}  // namespace wdsl::runtime

@@ -1,0 +1,162 @@
+// The simulator: every resource of a compiled program alive on this machine
+// (buckets as files, queues journaled, APIs as HTTP servers on 127.0.0.1),
+// with inflight code run by the shared IR evaluator (ir/eval.h), for which
+// the simulator is the Host. `wdsl run --sim` runs one until interrupted;
+// `wdsl test` runs one per test block, each with a fresh state directory.
+// docs/simulator.md describes the state layout, logs and ports.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ir/eval.h"
+#include "ir/ir.h"
+
+namespace wdsl::runtime {
+
+// Where `log(...)` lines and the simulator's own messages go, each with the
+// path of the resource whose code wrote it. Must be thread-safe.
+class LogSink {
+ public:
+  virtual ~LogSink() = default;
+  virtual void Write(const std::string& source, const std::string& text) = 0;
+};
+
+// "[root/Default/changes/Consumer0] audited create-1", one line per write.
+class StreamLogSink : public LogSink {
+ public:
+  StreamLogSink(std::ostream& out, bool color) : out_(out), color_(color) {}
+  void Write(const std::string& source, const std::string& text) override;
+
+ private:
+  std::mutex mutex_;
+  std::ostream& out_;
+  bool color_;
+};
+
+// Keeps the lines (tests print them under their result).
+class BufferLogSink : public LogSink {
+ public:
+  void Write(const std::string& source, const std::string& text) override;
+  auto Lines() -> std::vector<std::pair<std::string, std::string>>;
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<std::string, std::string>> lines_;
+};
+
+struct SimOptions {
+  std::filesystem::path state_dir;     // <app>/.wdsl/state, or a fresh directory per test
+  std::filesystem::path secrets_file;  // <app>/.wdsl/secrets.json (may be missing)
+  int first_port = 0;                  // Apis listen from here upward; 0: any free port
+  LogSink* log = nullptr;              // default: standard output
+  // Notes for the person running the app (a busy port that was skipped).
+  std::function<void(const std::string&)> note;
+  // Serve the Resource API (resource_api.h) for code outside the interpreter.
+  bool resource_api = false;
+};
+
+// A resource that is listed with a URL (Api, Endpoint).
+struct EndpointInfo {
+  std::string path;
+  std::string type;
+  std::string url;
+};
+
+class LiveResource;
+class ResourceApi;
+
+class Simulator : private ir::Host {
+ public:
+  Simulator(ir::Program program, SimOptions options);
+  ~Simulator() override;
+  Simulator(const Simulator&) = delete;
+  auto operator=(const Simulator&) -> Simulator& = delete;
+
+  // Creates every resource, binds the APIs' ports, resolves `${wdsl#...}`
+  // tokens, then starts consumers, schedules and services. Returns an error
+  // message (the simulator is stopped again), or "".
+  auto Start() -> std::string;
+  // Stops services (their stop handlers run), schedules, consumers and
+  // servers, and waits for them. Safe to call twice.
+  void Stop();
+
+  // Runs an inflight closure in its IR form (`{"$closure": ...}`) on the
+  // calling thread, with a fresh interpreter; log lines are attributed to
+  // `source`. Throws ir::ThrownError / ir::LimitExceeded as the code does.
+  auto RunClosure(const nlohmann::json& closure, std::vector<ir::Value> args, const std::string& source)
+      -> ir::Value;
+
+  auto Endpoints() const -> std::vector<EndpointInfo>;
+  // With SimOptions::resource_api: its URL, and the token of each host
+  // (resource path -> token). Empty otherwise.
+  auto ResourceApiUrl() const -> std::string;
+  auto ResourceApiTokens() const -> std::map<std::string, std::string>;
+  auto GetProgram() const -> const ir::Program& { return program_; }
+  auto Options() const -> const SimOptions& { return options_; }
+
+  // ---- for resources (runtime/*.cpp)
+  auto Find(const std::string& path) -> LiveResource*;
+  // Calls `closure` (IR form) with `interp`, attributing logs to `source`.
+  auto CallHandler(ir::Interpreter& interp, const nlohmann::json& closure, std::vector<ir::Value> args,
+                   const std::string& source) -> ir::Value;
+  // An interpreter owned by the calling thread, for threads the simulator
+  // owns (consumers, schedules, server workers); it lives until the thread ends.
+  auto ThreadInterpreter() -> ir::Interpreter&;
+  auto NewInterpreter() -> std::unique_ptr<ir::Interpreter>;
+  void Log(const std::string& source, const std::string& text);
+  // The next port an Api should try: `first_port` upward, one step per
+  // call, so each Api gets its own (0 when any free port will do).
+  auto NextPort() -> int { return options_.first_port == 0 ? 0 : next_port_++; }
+  void Note(const std::string& text);
+  auto StateDir(const std::string& resource_path) const -> std::filesystem::path;
+
+ private:
+  auto NewResource(ir::Interpreter&, const std::string& type, std::vector<ir::Value>, const ir::Value&,
+                   const ir::Value&, const ir::SourcePos&) -> ir::Value override;
+  auto BeginInstance(ir::Interpreter&, const std::string& type, const ir::Value&, const ir::Value&,
+                     const ir::SourcePos&) -> std::shared_ptr<const ir::ResourceRef> override;
+  void EndInstance(ir::Interpreter&, const std::shared_ptr<const ir::ResourceRef>&) override {}
+  auto CallResource(ir::Interpreter& interp, const ir::Value& resource, const std::string& method,
+                    std::vector<ir::Value> args, const ir::SourcePos& pos) -> ir::Value override;
+  auto GetResourceField(ir::Interpreter& interp, const ir::Value& resource, const std::string& name,
+                        const ir::SourcePos& pos) -> ir::Value override;
+  auto CallBuiltin(ir::Interpreter& interp, const std::string& name, std::vector<ir::Value>& args,
+                   const ir::SourcePos& pos) -> std::optional<ir::Value> override;
+  auto StartResources() -> std::string;
+  void ResolveTokens();
+
+  ir::Program program_;
+  SimOptions options_;
+  uint64_t generation_;  // tells this simulator's thread-local interpreters from earlier ones
+  std::map<std::string, std::unique_ptr<LiveResource>> live_;
+  std::vector<LiveResource*> order_;  // creation order
+  std::unique_ptr<ResourceApi> resource_api_;
+  std::atomic<int> next_port_{0};
+  bool started_ = false;
+  int lock_fd_ = -1;  // flock on <state_dir>.lock while this simulator runs
+  std::mutex stop_mutex_;
+};
+
+// Which resource's code is running on this thread (for log prefixes).
+class SourceScope {
+ public:
+  explicit SourceScope(const std::string& source);
+  ~SourceScope();
+  SourceScope(const SourceScope&) = delete;
+  auto operator=(const SourceScope&) -> SourceScope& = delete;
+  static auto Current() -> const std::string&;
+
+ private:
+  const std::string* previous_;
+};
+
+}  // namespace wdsl::runtime
