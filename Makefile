@@ -2,7 +2,7 @@
 # these targets only pick build directories and options.
 #
 #   make / make build    Release build in build/
-#   make demo            setup + build + compile $(EXAMPLE) to IR
+#   make demo            setup + build + run $(EXAMPLE)'s tests, then the app in the simulator (Ctrl-C stops)
 #   make test            setup + Release tests + ASan/UBSan tests (what CI runs)
 #   make test-fast       setup + Release tests only
 #   make bench           setup + Release build + benchmarks + comparison with Wing
@@ -42,7 +42,9 @@ build: configure
 
 demo: setup
 	$(MAKE) --no-print-directory build
-	$(WDSL) build $(EXAMPLE) --target ir
+	$(WDSL) test $(EXAMPLE)
+	@echo "Starting $(EXAMPLE) in the simulator; its URLs are in $(dir $(EXAMPLE)).wdsl/endpoints.json. Ctrl-C stops it."
+	$(WDSL) run --sim $(EXAMPLE)
 
 test: setup
 	$(MAKE) --no-print-directory test-release
