@@ -1,5 +1,6 @@
-// `wdsl test` and `wdsl run --sim`: compile in process, then run the program
-// in the simulator (runtime/). docs/simulator.md describes both.
+// `wdsl test` and `wdsl run --sim`: load (or build) the simulator manifest,
+// then run the program in the simulator (runtime/). docs/simulator.md
+// describes both.
 #pragma once
 
 #include <optional>
@@ -32,8 +33,10 @@ auto RunTestCommand(const TestCommandOptions& options) -> int;
 // forces the exit). Exit code 0 after a clean stop.
 auto RunSimCommand(const RunCommandOptions& options) -> int;
 
-// Compiles `entry` for the simulator, printing diagnostics; sets
-// `exit_code` (0, 1 for errors in the program, 2 when it cannot be read).
+// The program to simulate: read from target/<stem>.sim/simulator.json when
+// that is up to date (newer than every source it lists and than the wdsl
+// binary), else compiled, printing diagnostics, and the manifest rewritten.
+// Sets `exit_code` (0, 1 for errors in the program, 2 when it cannot be read).
 auto CompileForSimulator(const std::string& entry, int& exit_code) -> std::optional<ir::Program>;
 
 }  // namespace wdsl

@@ -1,18 +1,70 @@
+// The program `wdsl run --sim` and `wdsl test` simulate: read from
+// target/<stem>.sim/simulator.json when that manifest is newer than every
+// source file and than the wdsl binary, else compiled (with diagnostics) and
+// the manifest written again, exactly as `wdsl build` would.
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
+#include "backends/output.h"
+#include "backends/sim/sim.h"
 #include "cli/driver.h"
 #include "cli/sim_commands.h"
 
 namespace wdsl {
+namespace {
+
+namespace fs = std::filesystem;
+
+auto ManifestPath(const std::string& entry) -> fs::path {
+  fs::path path(entry);
+  return path.parent_path() / "target" / (path.stem().string() + ".sim") / "simulator.json";
+}
+
+// The manifest's program when it is up to date; nullopt when it is missing,
+// unreadable, from another wdsl, or older than a source it lists.
+auto FreshManifest(const std::string& entry, const fs::path& manifest_path) -> std::optional<ir::Program> {
+  std::error_code ec;
+  fs::file_time_type built = fs::last_write_time(manifest_path, ec);
+  if (ec) return std::nullopt;
+  fs::file_time_type compiler = fs::last_write_time("/proc/self/exe", ec);
+  if (!ec && compiler > built) return std::nullopt;
+  std::ifstream in(manifest_path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json manifest = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (!manifest.is_object() || !manifest.contains("sources") || !manifest["sources"].is_array() ||
+      manifest["sources"].empty()) {
+    return std::nullopt;
+  }
+  fs::path app_dir = fs::path(entry).parent_path();
+  for (const nlohmann::json& source : manifest["sources"]) {
+    if (!source.is_string()) return std::nullopt;
+    fs::file_time_type changed = fs::last_write_time(app_dir / source.get<std::string>(), ec);
+    if (ec || changed > built) return std::nullopt;
+  }
+  std::string error;
+  ir::Program program = ProgramFromSimManifest(manifest, &error);
+  if (!error.empty()) return std::nullopt;
+  return program;
+}
+
+}  // namespace
 
 auto CompileForSimulator(const std::string& entry, int& exit_code) -> std::optional<ir::Program> {
+  fs::path manifest_path = ManifestPath(entry);
+  if (std::error_code ec; fs::exists(entry, ec)) {
+    if (std::optional<ir::Program> program = FreshManifest(entry, manifest_path)) {
+      exit_code = 0;
+      return program;
+    }
+  }
   CompileOptions options;
   options.entry = entry;
   options.target = "sim";
-  // The simulator does not build images yet, so their contexts are not hashed.
-  options.images = false;
   SourceManager sources;
   Diagnostics diagnostics(sources);
   CompileResult result = Compile(options, sources, diagnostics);
@@ -28,6 +80,10 @@ auto CompileForSimulator(const std::string& entry, int& exit_code) -> std::optio
     exit_code = 1;
     return std::nullopt;
   }
+  // Written for the next run (and for tools); the simulator does not need
+  // it now, so a write that fails (a read-only checkout) is only a note.
+  std::string error = WriteOutputAtomically(manifest_path.parent_path().string(), EmitSim(*result.program, result.images));
+  if (!error.empty()) std::cerr << "wdsl: note: " << error << "; simulating without a saved manifest\n";
   exit_code = 0;
   return std::move(result.program);
 }

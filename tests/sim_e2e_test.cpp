@@ -64,6 +64,36 @@ TEST(SimTest, PassingAndFailingTests) {
   fs::remove_all(dir);
 }
 
+// `wdsl test` simulates target/main.sim/simulator.json: written on the
+// first run, read (not rewritten) while up to date, rebuilt when a source
+// changed or the file is not a manifest.
+TEST(SimTest, UsesTheManifestAndRebuildsItWhenStale) {
+  std::string dir = TempDir("simmanifest");
+  WriteFile(dir + "/main.w", kTestProgram);
+  fs::path manifest = fs::path(dir) / "target" / "main.sim" / "simulator.json";
+  ASSERT_EQ(RunWdsl({"test", "main.w", "-t", "^st"}, dir).exit_code, 0);
+  ASSERT_TRUE(fs::exists(manifest));
+  auto built = fs::last_write_time(manifest);
+  RunResult again = RunWdsl({"test", "main.w", "-t", "^st"}, dir);
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(fs::last_write_time(manifest), built) << "an up-to-date manifest is read, not rebuilt";
+
+  // A changed source: the new test exists only in the rebuilt manifest.
+  WriteFile(dir + "/main.w", std::string(kTestProgram) + "test \"added later\" {\n  assert(true);\n}\n");
+  fs::last_write_time(dir + "/main.w", built + std::chrono::seconds(2));
+  RunResult changed = RunWdsl({"test", "main.w", "-t", "added"}, dir);
+  EXPECT_EQ(changed.exit_code, 0) << changed.out << changed.err;
+  EXPECT_NE(changed.out.find("pass ─ added later"), std::string::npos) << changed.out;
+  EXPECT_GT(fs::last_write_time(manifest), built);
+
+  // Not a manifest any more: rebuilt, never trusted.
+  WriteFile(manifest.string(), "{\"version\": 1}");
+  RunResult broken = RunWdsl({"test", "main.w", "-t", "added"}, dir);
+  EXPECT_EQ(broken.exit_code, 0) << broken.out << broken.err;
+  EXPECT_NE(ReadFile(manifest.string()).find("\"sources\""), std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST(SimTest, ATestThatNeverEndsTimesOut) {
   std::string dir = TempDir("simtimeout");
   WriteFile(dir + "/main.w", R"(test "loops forever" {

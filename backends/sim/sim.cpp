@@ -1,5 +1,9 @@
 #include "backends/sim/sim.h"
 
+#include <fmt/format.h>
+
+#include <filesystem>
+
 #include "ir/json.h"
 
 namespace wdsl {
@@ -33,6 +37,14 @@ auto SimManifest(const ir::Program& program, const std::map<std::string, nlohman
   manifest["version"] = kSimManifestVersion;
   manifest["app"] = program.app;
   manifest["entry"] = program.entry_file;
+  // Relative to the app's directory, so the manifest reads the same in
+  // every checkout; `wdsl run` compares their times with the manifest's.
+  std::filesystem::path app_dir = std::filesystem::path(program.entry_file).parent_path();
+  Json sources = Json::array();
+  for (const std::string& file : program.files) {
+    sources.push_back(std::filesystem::path(file).lexically_relative(app_dir).generic_string());
+  }
+  manifest["sources"] = std::move(sources);
 
   Json resources = Json::array();
   for (size_t i = 0; i < program.resources.size(); ++i) {
@@ -70,6 +82,20 @@ auto SimManifest(const ir::Program& program, const std::map<std::string, nlohman
   manifest["tests"] = std::move(tests);
   manifest["edges"] = std::move(ir["edges"]);
   return manifest;
+}
+
+auto ProgramFromSimManifest(const nlohmann::json& manifest, std::string* error) -> ir::Program {
+  if (!manifest.is_object() || manifest.value("version", 0) != kSimManifestVersion) {
+    if (error != nullptr) *error = fmt::format("not a simulator manifest of version {}", kSimManifestVersion);
+    return {};
+  }
+  // The manifest is the IR's JSON form with the simulator's extras; only
+  // the names of two fields differ.
+  Json ir = manifest;
+  ir["version"] = ir::kIrVersion;
+  ir["entry_file"] = manifest.value("entry", "");
+  ir.erase("entry");
+  return ir::ProgramFromJson(ir, error);
 }
 
 auto EmitSim(const ir::Program& program, const std::map<std::string, nlohmann::json>& images) -> OutputFiles {
