@@ -70,6 +70,7 @@ bench:
 	for b in $$(find $(BUILD_DIR)/bench -maxdepth 2 -type f -executable -name 'bench_*' 2>/dev/null | sort); do \
 	  echo "== $$b"; "$$b"; \
 	done
+	./bench/bench_sim.sh
 	./bench/compare_wing.sh $(BENCH_PROGRAM)
 
 fuzz: setup

@@ -4,7 +4,7 @@
 # why each package is here).
 #
 #   ./scripts/setup.sh                      build + test dependencies
-#   WDSL_NEED_BENCH=1 ./scripts/setup.sh    ... plus hyperfine (make bench)
+#   WDSL_NEED_BENCH=1 ./scripts/setup.sh    ... plus hyperfine, wrk and busybox (make bench)
 #   WDSL_NEED_DOCKER=1 ./scripts/setup.sh   ... plus a running Docker engine
 #
 # As root it installs with apt-get; as another user it prints the exact
@@ -32,7 +32,7 @@ packages=(
   graphviz               # dot: renders resource graphs
 )
 if [[ "${WDSL_NEED_BENCH:-0}" == 1 ]]; then
-  packages+=(hyperfine)
+  packages+=(hyperfine wrk busybox)  # whole-command timing; HTTP load against the simulator and busybox httpd
 fi
 
 is_installed() {
