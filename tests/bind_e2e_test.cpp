@@ -275,3 +275,30 @@ new cloud.Function(inflight () => { let i = 0; nested.at(i).get("k").at(1)(); })
 
 }  // namespace
 }  // namespace wdsl
+
+namespace wdsl {
+namespace {
+
+// A call through an interface follows the implementation the value is.
+TEST(BindE2e, FollowsCallsThroughInterfaces) {
+  Bound b = BuildAndBind(R"(
+bring cloud;
+interface IStore {
+  inflight save(k: str): void;
+}
+class Store impl IStore {
+  data: cloud.Bucket;
+  new() { this.data = new cloud.Bucket(); }
+  pub inflight save(k: str): void { this.data.put(k, "v"); }
+}
+let store: IStore = new Store() as "store";
+let save = inflight (k: str) => { store.save(k); };
+new cloud.Function(inflight () => { save("a"); }) as "f";
+)");
+  EXPECT_EQ(ProblemText(b.problems), "");
+  EXPECT_EQ(LiftText(Host(b.program, "root/Default/f").lifts),
+            (std::vector<std::string>{"root/Default/store/Bucket:put via code"}));
+}
+
+}  // namespace
+}  // namespace wdsl
