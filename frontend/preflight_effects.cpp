@@ -84,8 +84,9 @@ void ApplyPropDefaults(const std::string& type, nlohmann::json& props) {
   for (const auto& [path, value] : entry["defaults"].items()) defaults.emplace_back(path, &value);
   std::stable_sort(defaults.begin(), defaults.end(),
                    [](const auto& a, const auto& b) { return Depth(a.first) < Depth(b.first); });
-  for (const auto& [path, value] : defaults) {
-    ForEachSlot(props, Split(path, '.'), 0, [&](nlohmann::json& parent, const std::string& key) {
+  for (const auto& default_entry : defaults) {
+    const nlohmann::json* value = default_entry.second;  // (clang cannot capture structured bindings)
+    ForEachSlot(props, Split(default_entry.first, '.'), 0, [&](nlohmann::json& parent, const std::string& key) {
       if (!parent.contains(key) || parent[key].is_null()) parent[key] = *value;
     });
   }
