@@ -30,6 +30,21 @@ class Analyzer {
   Analyzer(const Program& program, const Json& table, const std::set<std::string>& known_ops,
            std::vector<BindProblem>& problems, std::set<std::string>& seen)
       : program_(program), table_(table), known_ops_(known_ops), problems_(problems), seen_(seen) {}
+  Analyzer(const Analyzer&) = delete;
+  auto operator=(const Analyzer&) -> Analyzer& = delete;
+
+  // A closure made in inflight code holds its frame, and the frame's slots
+  // may hold the closure (a Service's start handler returning its stop
+  // handler): a cycle of shared_ptrs. Emptying every frame breaks them all.
+  ~Analyzer() {
+    for (const std::shared_ptr<FrameState>& frame : frames_) {
+      frame->slots.clear();
+      frame->captures.clear();
+      frame->self = AVal();
+      frame->returned = AVal();
+      frame->parent.reset();
+    }
+  }
 
   // Runs a closure stored in the IR the way the runtime does: with data
   // arguments; a closure it returns (a Service's stop handler) runs too.
