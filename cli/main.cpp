@@ -2,6 +2,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -79,6 +81,19 @@ auto DefaultOutputDir(const std::string& entry, const std::string& target) -> st
   return (path.parent_path() / "target" / (path.stem().string() + "." + suffix)).string();
 }
 
+// `wdsl run|test ...` is `wdsl-sim run|test ...` (cli/sim_commands.h says why).
+auto ExecSimulator(char** argv) -> int {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  fs::path sim = (ec ? fs::path(argv[0]) : self).parent_path() / "wdsl-sim";
+  std::string path = sim.string();
+  argv[0] = path.data();
+  execv(path.c_str(), argv);
+  std::cerr << "wdsl: cannot start the simulator `" << path << "`: " << std::strerror(errno)
+            << "; it is built and installed beside `wdsl` (make build)\n";
+  return kExitEnvironment;
+}
+
 auto NotYet(const std::string& what, const std::string& issue) -> int {
   std::cerr << "wdsl: `" << what << "` is not implemented yet (tracked in issue " << issue
             << "); today wdsl can `check` a program, `build --target ir` or `--target sim`, and `graph` it\n";
@@ -128,21 +143,9 @@ auto main(int argc, char** argv) -> int {
   std::string graph_output;
   graph->add_option("-o,--output", graph_output, "Write to this file (default: standard output)");
 
-  auto* run = app.add_subcommand("run", "Run the whole app locally in the simulator until Ctrl-C");
   wdsl::RunCommandOptions run_options;
-  run->add_option("file", run_options.entry, "The program's entry file")->capture_default_str();
-  bool run_sim = true;
-  run->add_flag("--sim", run_sim, "Run in the local simulator (the only mode today)");
-  run->add_option("--port", run_options.port, "First port for Apis; a busy port is skipped (0: any free port)")
-      ->capture_default_str();
-  auto* test = app.add_subcommand("test", "Run the program's test blocks in the simulator");
   wdsl::TestCommandOptions test_options;
-  test->add_option("file", test_options.entry, "The program's entry file")->capture_default_str();
-  test->add_option("-t,--test-filter", test_options.filter, "Run only tests whose name matches this regex");
-  test->add_option("-j,--jobs", test_options.jobs, "Tests run at once (default: one per core, at most 8)");
-  test->add_option("--timeout", test_options.timeout, "Seconds a test may run before it fails")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  wdsl::SimCommands sim_commands = wdsl::AddSimCommands(app, run_options, test_options);
   auto* lsp = app.add_subcommand("lsp", "Serve the Language Server Protocol over stdio");
   lsp->allow_extras();
 
@@ -218,8 +221,7 @@ auto main(int argc, char** argv) -> int {
     std::cout << "wrote " << graph_output << "\n";
     return kExitOk;
   }
-  if (*run) return wdsl::RunSimCommand(run_options);
-  if (*test) return wdsl::RunTestCommand(test_options);
+  if (*sim_commands.run || *sim_commands.test) return ExecSimulator(argv);
   if (*lsp) return NotYet("lsp", "#10");
   return kExitEnvironment;
 }

@@ -143,3 +143,22 @@ TEST(CliGraph, DrawsLiftsOfARealProgram) {
 
 }  // namespace
 }  // namespace wdsl::testing
+
+namespace wdsl::testing {
+namespace {
+
+// `wdsl run|test` exec `wdsl-sim` from wdsl's own directory; without it the
+// user is told what is missing, with exit code 2.
+TEST(CliSim, MissingSimulatorBinaryIsAClearError) {
+  std::string dir = TempDir("no-sim");
+  std::filesystem::copy_file(WDSL_BINARY, dir + "/wdsl");
+  for (const char* command : {"run", "test"}) {
+    RunResult run = RunWdslBinary(dir + "/wdsl", {command, "examples/notes-api/main.w"});
+    EXPECT_EQ(run.exit_code, 2) << command;
+    EXPECT_NE(run.err.find("cannot start the simulator `" + dir + "/wdsl-sim`"), std::string::npos) << run.err;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace wdsl::testing

@@ -48,6 +48,11 @@ auto ListFiles(const std::string& dir, const std::string& suffix) -> std::vector
 }
 
 auto RunWdsl(const std::vector<std::string>& args, const std::string& cwd) -> RunResult {
+  return RunWdslBinary(WDSL_BINARY, args, cwd);
+}
+
+auto RunWdslBinary(const std::string& binary_path, const std::vector<std::string>& args, const std::string& cwd)
+    -> RunResult {
   std::string dir = TempDir("run");
   std::string out_path = dir + "/out", err_path = dir + "/err";
   RunResult result;
@@ -58,7 +63,7 @@ auto RunWdsl(const std::vector<std::string>& args, const std::string& cwd) -> Ru
     FILE* err = std::freopen(err_path.c_str(), "w", stderr);
     if (out == nullptr || err == nullptr) _exit(127);
     std::vector<char*> argv;
-    std::string binary = WDSL_BINARY;
+    std::string binary = binary_path;
     argv.push_back(binary.data());
     std::vector<std::string> copies = args;
     for (std::string& arg : copies) argv.push_back(arg.data());

@@ -14,6 +14,9 @@ struct RunResult {
 
 // Runs `wdsl args...` in `cwd` (default: the source tree), capturing output.
 auto RunWdsl(const std::vector<std::string>& args, const std::string& cwd = WDSL_SOURCE_DIR) -> RunResult;
+// The same with another copy of the binary.
+auto RunWdslBinary(const std::string& binary, const std::vector<std::string>& args,
+                   const std::string& cwd = WDSL_SOURCE_DIR) -> RunResult;
 auto ReadFile(const std::string& path) -> std::string;
 auto WriteFile(const std::string& path, const std::string& text) -> void;
 // A fresh empty directory under the system temp dir.
