@@ -42,8 +42,9 @@ struct CompileResult {
 // Tunes glibc's allocator for a compiler's pattern (millions of small
 // allocations, freed at the end): one arena, so the large-stack compile
 // thread does not grow a thread arena a page at a time with mprotect, and a
-// 64 MB top pad, so the heap grows in few steps. Call once, first thing in
-// main(); it measured 1.28 s -> 0.95 s for `build --target ir` of 5,000
+// 64 MB top pad, so the heap grows in few steps; no fastbins, whose
+// consolidation dominated writing a large ir.json. Call once, first thing in
+// main(); it measured 1.28 s -> 0.93 s for `build --target ir` of 5,000
 // resources (docs/performance.md).
 void TuneAllocator();
 
