@@ -8,7 +8,7 @@
 #include <span>
 #include <string_view>
 
-#include "stdlib/stdlib.h"
+#include "ir/permissions.h"
 
 namespace wdsl::ir {
 namespace {
@@ -412,14 +412,6 @@ class AppWideChecker {
   std::map<std::string, Owner> routes_;
 };
 
-auto StdlibResourceTable() -> const Json& {
-  static const Json table = [] {
-    Json document = Json::parse(stdlib::ResourcesJson(), nullptr, /*allow_exceptions=*/false);
-    if (document.is_object() && document.contains("resources")) return document["resources"];
-    return Json(Json::object());
-  }();
-  return table;
-}
 
 }  // namespace
 
@@ -461,7 +453,7 @@ auto ValidateWith(const Program& program, const nlohmann::json& resource_table,
 }
 
 auto Validate(const Program& program, std::vector<ValidateProblem>& problems) -> void {
-  ValidateWith(program, StdlibResourceTable(), problems);
+  ValidateWith(program, ResourcePermissionTable(), problems);
 }
 
 }  // namespace wdsl::ir
