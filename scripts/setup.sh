@@ -31,6 +31,11 @@ packages=(
   libclang-rt-14-dev     # clang's sanitizer and fuzzer runtimes
   graphviz               # dot: renders resource graphs
 )
+# Node.js and npm run the editor tests (editors/test.sh, docs/editors.md). Any
+# node >= 18 will do, so Debian's are added only when there is no node at all.
+if ! command -v node >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 if [[ "${WDSL_NEED_BENCH:-0}" == 1 ]]; then
   packages+=(hyperfine wrk busybox)  # whole-command timing; HTTP load against the simulator and busybox httpd
 fi
