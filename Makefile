@@ -3,6 +3,7 @@
 #
 #   make / make build    Release build in build/
 #   make demo            setup + build + run $(EXAMPLE)'s tests, then the app in the simulator (Ctrl-C stops)
+#   make demo-containers the same for examples/containers-app (real Docker containers)
 #   make test            setup + Release tests + ASan/UBSan tests (what CI runs)
 #   make test-fast       setup + Release tests only
 #   make bench           setup + Release build + benchmarks + comparison with Wing
@@ -26,7 +27,7 @@ WDSL := $(BUILD_DIR)/cli/wdsl
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all setup build configure demo test test-fast test-release test-asan \
+.PHONY: all setup build configure demo demo-containers test test-fast test-release test-asan \
         build-asan bench fuzz clean update-goldens
 
 all: build
@@ -45,6 +46,15 @@ demo: setup
 	$(WDSL) test $(EXAMPLE)
 	@echo "Starting $(EXAMPLE) in the simulator; its URLs are in $(dir $(EXAMPLE)).wdsl/endpoints.json. Ctrl-C stops it."
 	$(WDSL) run --sim $(EXAMPLE)
+
+# Its image is built FROM scratch (no registry is needed) around the host's
+# static busybox, copied into the build context first.
+demo-containers: setup
+	$(MAKE) --no-print-directory build
+	cp /bin/busybox examples/containers-app/web/busybox
+	$(WDSL) test examples/containers-app/main.w
+	@echo "Starting examples/containers-app; its URLs are in examples/containers-app/.wdsl/endpoints.json. Ctrl-C stops it."
+	$(WDSL) run --sim examples/containers-app/main.w
 
 test: setup
 	$(MAKE) --no-print-directory test-release
@@ -71,6 +81,7 @@ bench:
 	  echo "== $$b"; "$$b"; \
 	done
 	./bench/bench_sim.sh
+	./bench/bench_containers.sh
 	./bench/compare_wing.sh $(BENCH_PROGRAM)
 
 fuzz: setup

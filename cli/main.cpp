@@ -15,6 +15,7 @@
 #include "backends/output.h"
 #include "backends/sim/sim.h"
 #include "cli/driver.h"
+#include "cli/images.h"
 #include "cli/sim_commands.h"
 
 namespace {
@@ -133,6 +134,9 @@ auto main(int argc, char** argv) -> int {
   std::string output_dir;
   build->add_option("-o,--output", output_dir, "Output directory (default: target/<name>.<target> beside the file)");
   build->add_flag("--timings", timings, "Print how long each stage took (to standard error)");
+  bool no_images = false;
+  build->add_flag("--no-images", no_images,
+                  "Do not build the app's local images with Docker (the output still names their content-hash tags)");
 
   auto* graph = app.add_subcommand("graph", "Draw the app's resources and how they use each other");
   graph->add_option("file", options.entry, "The program's entry file")->capture_default_str();
@@ -169,6 +173,16 @@ auto main(int argc, char** argv) -> int {
     wdsl::CompileResult compiled = CompileAndReport(options, exit_code);
     if (exit_code != kExitOk || !compiled.program) return exit_code == kExitOk ? kExitUserError : exit_code;
     std::string dir = output_dir.empty() ? DefaultOutputDir(options.entry, target) : output_dir;
+    // Images before output: a build that fails leaves the previous output as it was.
+    if (target != "ir" && !no_images) {
+      auto images_start = std::chrono::steady_clock::now();
+      wdsl::ImageStepOptions image_options;
+      int images = wdsl::EnsureAppImages(compiled.images, std::filesystem::path(options.entry).parent_path(),
+                                         compiled.program->app, image_options, std::cerr);
+      if (images != kExitOk) return images;
+      compiled.timings.stages.emplace_back(
+          "images", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - images_start).count());
+    }
     auto start = std::chrono::steady_clock::now();
     wdsl::OutputFiles files =
         target == "ir" ? wdsl::EmitIr(*compiled.program) : wdsl::EmitSim(*compiled.program, compiled.images);

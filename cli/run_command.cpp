@@ -88,9 +88,11 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
     return 2;
   }
   int exit_code = 0;
-  std::optional<ir::Program> program = CompileForSimulator(options.entry, exit_code);
+  std::map<std::string, nlohmann::json> images;
+  std::optional<ir::Program> program = CompileForSimulator(options.entry, exit_code, images);
   if (!program) return exit_code;
   double compiled_ms = Ms(started);
+  if (int code = PrepareImagesForSimulator(*program, images, options.entry); code != 0) return code;
 
   fs::path app_dir = fs::absolute(options.entry).parent_path();
   fs::path wdsl_dir = app_dir / ".wdsl";
@@ -103,18 +105,25 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
   sim_options.log = &log;
   sim_options.note = [](const std::string& text) { std::cerr << "wdsl: note: " << text << "\n"; };
   sim_options.resource_api = true;
+  sim_options.app_dir = app_dir;
+  sim_options.images = std::move(images);
   std::string app = program->app;
   runtime::Simulator sim(std::move(*program), sim_options);
   if (std::string error = sim.Start(); !error.empty()) {
     std::cerr << "wdsl: " << error << "\n";
-    return 2;
+    return sim.EnvironmentError() ? 2 : 1;
   }
 
   std::vector<runtime::EndpointInfo> endpoints = sim.Endpoints();
   nlohmann::json json = nlohmann::json::object();
   for (const auto& e : endpoints) {
-    if (!e.url.empty()) json[e.path] = {{"url", e.url}};
+    if (e.url.empty() && e.details.is_null()) continue;
+    nlohmann::json entry = e.details.is_object() ? e.details : nlohmann::json::object();
+    if (!e.url.empty()) entry["url"] = e.url;
+    json[e.path] = std::move(entry);
   }
+  // The workloads' router: every route of every public workload.
+  if (std::string ingress = sim.IngressUrl(); !ingress.empty()) json["ingress"] = {{"url", ingress}};
   if (std::string error = runtime::WriteAtomically(wdsl_dir / "endpoints.json", json.dump(2) + "\n", wdsl_dir);
       !error.empty()) {
     std::cerr << "wdsl: " << error << "\n";

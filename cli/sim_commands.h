@@ -10,6 +10,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -69,6 +71,14 @@ auto RunSimCommand(const RunCommandOptions& options) -> int;
 // that is up to date (newer than every source it lists and than the wdsl
 // binary), else compiled, printing diagnostics, and the manifest rewritten.
 // Sets `exit_code` (0, 1 for errors in the program, 2 when it cannot be read).
-auto CompileForSimulator(const std::string& entry, int& exit_code) -> std::optional<ir::Program>;
+// `images` gets the app's image descriptions (ir/images.h), hashed again
+// when the manifest is read, so a changed build context means a new tag.
+auto CompileForSimulator(const std::string& entry, int& exit_code, std::map<std::string, nlohmann::json>& images)
+    -> std::optional<ir::Program>;
+
+// Checks Docker and builds or pulls the app's images before a simulator
+// starts (printing progress for new ones). 0, or the exit code.
+auto PrepareImagesForSimulator(const ir::Program& program, const std::map<std::string, nlohmann::json>& images,
+                               const std::string& entry) -> int;
 
 }  // namespace wdsl

@@ -12,6 +12,8 @@
 #include "backends/output.h"
 #include "backends/sim/sim.h"
 #include "cli/driver.h"
+#include "cli/images.h"
+#include "ir/images.h"
 #include "cli/sim_commands.h"
 
 namespace wdsl {
@@ -26,7 +28,8 @@ auto ManifestPath(const std::string& entry) -> fs::path {
 
 // The manifest's program when it is up to date; nullopt when it is missing,
 // unreadable, from another wdsl, or older than a source it lists.
-auto FreshManifest(const std::string& entry, const fs::path& manifest_path) -> std::optional<ir::Program> {
+auto FreshManifest(const std::string& entry, const fs::path& manifest_path,
+                   std::map<std::string, nlohmann::json>& images) -> std::optional<ir::Program> {
   std::error_code ec;
   fs::file_time_type built = fs::last_write_time(manifest_path, ec);
   if (ec) return std::nullopt;
@@ -49,15 +52,23 @@ auto FreshManifest(const std::string& entry, const fs::path& manifest_path) -> s
   std::string error;
   ir::Program program = ProgramFromSimManifest(manifest, &error);
   if (!error.empty()) return std::nullopt;
+  // Build contexts are not among the sources: hash them again (cheap), so
+  // an edited Dockerfile or context file gets its new tag. A context that
+  // became unreadable is reported by a full compile.
+  program.entry_file = entry;
+  std::vector<ir::ValidateProblem> problems;
+  images = ir::DescribeImages(program, problems);
+  if (!problems.empty()) return std::nullopt;
   return program;
 }
 
 }  // namespace
 
-auto CompileForSimulator(const std::string& entry, int& exit_code) -> std::optional<ir::Program> {
+auto CompileForSimulator(const std::string& entry, int& exit_code, std::map<std::string, nlohmann::json>& images)
+    -> std::optional<ir::Program> {
   fs::path manifest_path = ManifestPath(entry);
   if (std::error_code ec; fs::exists(entry, ec)) {
-    if (std::optional<ir::Program> program = FreshManifest(entry, manifest_path)) {
+    if (std::optional<ir::Program> program = FreshManifest(entry, manifest_path, images)) {
       exit_code = 0;
       return program;
     }
@@ -85,7 +96,16 @@ auto CompileForSimulator(const std::string& entry, int& exit_code) -> std::optio
   std::string error = WriteOutputAtomically(manifest_path.parent_path().string(), EmitSim(*result.program, result.images));
   if (!error.empty()) std::cerr << "wdsl: note: " << error << "; simulating without a saved manifest\n";
   exit_code = 0;
+  images = std::move(result.images);
   return std::move(result.program);
+}
+
+auto PrepareImagesForSimulator(const ir::Program& program, const std::map<std::string, nlohmann::json>& images,
+                               const std::string& entry) -> int {
+  ImageStepOptions options;
+  options.pull = true;
+  options.quiet_cached = true;
+  return EnsureAppImages(images, fs::absolute(entry).parent_path(), program.app, options, std::cerr);
 }
 
 }  // namespace wdsl

@@ -33,7 +33,8 @@ struct TestOutcome {
   std::vector<std::pair<std::string, std::string>> logs;
 };
 
-auto RunOne(const ir::Program& program, const ir::TestCase& test, const fs::path& state, const fs::path& secrets)
+auto RunOne(const ir::Program& program, const ir::TestCase& test, const fs::path& state, const fs::path& secrets,
+            const std::map<std::string, nlohmann::json>& images, const fs::path& app_dir, const std::string& instance)
     -> TestOutcome {
   TestOutcome outcome;
   runtime::BufferLogSink logs;
@@ -43,6 +44,9 @@ auto RunOne(const ir::Program& program, const ir::TestCase& test, const fs::path
   options.first_port = 0;  // tests run at once: every Api takes any free port
   options.log = &logs;
   options.note = [&logs](const std::string& text) { logs.Write("wdsl", text); };
+  options.images = images;
+  options.app_dir = app_dir;
+  options.instance = instance;  // tests run at once: their containers need names of their own
   {
     runtime::Simulator sim(program, options);
     if (std::string error = sim.Start(); !error.empty()) {
@@ -106,7 +110,8 @@ auto RunTestCommand(const TestCommandOptions& options) -> int {
     }
   }
   int exit_code = 0;
-  std::optional<ir::Program> program = CompileForSimulator(options.entry, exit_code);
+  std::map<std::string, nlohmann::json> images;
+  std::optional<ir::Program> program = CompileForSimulator(options.entry, exit_code, images);
   if (!program) return exit_code;
 
   std::vector<const ir::TestCase*> tests;
@@ -122,6 +127,8 @@ auto RunTestCommand(const TestCommandOptions& options) -> int {
     return 0;
   }
 
+  // Once for all tests: Docker is checked and images built before any test starts.
+  if (int code = PrepareImagesForSimulator(*program, images, options.entry); code != 0) return code;
   fs::path app_dir = fs::absolute(options.entry).parent_path();
   fs::path secrets = app_dir / ".wdsl" / "secrets.json";
   std::string pattern = (fs::temp_directory_path() / "wdsl-test-XXXXXX").string();
@@ -147,7 +154,8 @@ auto RunTestCommand(const TestCommandOptions& options) -> int {
         outcomes[i].started = true;
         outcomes[i].start = std::chrono::steady_clock::now();
       }
-      TestOutcome outcome = RunOne(*program, *tests[i], root / std::to_string(i), secrets);
+      TestOutcome outcome = RunOne(*program, *tests[i], root / std::to_string(i), secrets, images, app_dir,
+                                   fmt::format("t{}-{}", ::getpid(), i));
       {
         std::lock_guard lock(mutex);
         outcomes[i] = std::move(outcome);

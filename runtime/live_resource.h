@@ -24,8 +24,13 @@ class LiveResource {
   virtual auto Bind() -> std::string { return ""; }
   // Starts background work (consumers, timers, services). Returns an error or "".
   virtual auto Start() -> std::string { return ""; }
+  // Waits until the resource serves (containers pass their readiness
+  // checks), after every resource has started. Returns an error or "".
+  virtual auto WaitReady() -> std::string { return ""; }
   // Stops background work and waits for it.
   virtual void Stop() {}
+  // Facts for endpoints.json beyond the URL (null: none).
+  virtual auto Details() -> nlohmann::json { return nullptr; }
   // An inflight operation; errors are thrown as ir::ThrownError.
   virtual auto Call(ir::Interpreter& interp, const std::string& method, std::vector<ir::Value>& args) -> ir::Value;
   // An attribute known only at run time (`api.url`), or nullopt.
@@ -53,6 +58,12 @@ auto MakeFunction(Simulator& sim, const ir::Resource& resource) -> std::unique_p
 auto MakeService(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
 auto MakeSecret(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
 auto MakeSchedule(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
+auto MakeWorkload(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
+auto MakeContainer(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
+auto MakeRedis(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
+
+// Whether resources of `type` run in containers (the simulator then needs Docker).
+auto RunsInContainers(const std::string& type) -> bool;
 
 // ---- arguments of inflight operations
 

@@ -41,10 +41,15 @@ struct ResourceApi::Impl {
   explicit Impl(Simulator& s) : sim(s) {}
 
   Simulator& sim;
-  httplib::Server server;
-  std::thread thread;
-  std::atomic<bool> done{false};
-  int port = 0;
+  // One server per address: 127.0.0.1, and the Docker network's gateway.
+  struct Listener {
+    httplib::Server server;
+    std::thread thread;
+    std::atomic<bool> done{false};
+    std::string address;
+    int port = 0;
+  };
+  std::vector<std::unique_ptr<Listener>> listeners;
   std::map<std::string, std::string> tokens;                    // host -> token
   std::map<std::string, std::set<std::string>> allowed;         // token -> "resource\noperation"
 
@@ -104,7 +109,7 @@ struct ResourceApi::Impl {
 ResourceApi::ResourceApi(Simulator& sim) : impl_(std::make_unique<Impl>(sim)) {}
 ResourceApi::~ResourceApi() { Stop(); }
 
-auto ResourceApi::Start() -> std::string {
+auto ResourceApi::Start(const std::string& container_address) -> std::string {
   auto add_host = [&](const std::string& path, const nlohmann::json& permissions) {
     auto sim = permissions.find("sim");
     if (sim == permissions.end() || !sim->is_array() || sim->empty()) return;
@@ -118,38 +123,55 @@ auto ResourceApi::Start() -> std::string {
     }
   };
   for (const ir::Resource& resource : impl_->sim.GetProgram().resources) add_host(resource.path, resource.permissions);
-  // Headers and body go out in separate writes; without this, Nagle's
-  // algorithm and delayed ACKs add ~40 ms to every keep-alive request.
-  impl_->server.set_tcp_nodelay(true);
-  impl_->server.set_socket_options([](int socket) {
-    int yes = 1;
-    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-  impl_->server.Post("/v1/.*", [this](const httplib::Request& req, httplib::Response& res) { impl_->Handle(req, res); });
-  impl_->port = impl_->server.bind_to_any_port("127.0.0.1");
-  if (impl_->port <= 0) return "the resource API cannot listen on 127.0.0.1";
-  impl_->thread = std::thread([this] {
-    impl_->server.listen_after_bind();
-    impl_->done = true;
-  });
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (!impl_->server.is_running() && !impl_->done && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  std::vector<std::string> addresses = {"127.0.0.1"};
+  if (!container_address.empty()) addresses.push_back(container_address);
+  for (const std::string& address : addresses) {
+    auto listener = std::make_unique<Impl::Listener>();
+    httplib::Server& server = listener->server;
+    // Headers and body go out in separate writes; without this, Nagle's
+    // algorithm and delayed ACKs add ~40 ms to every keep-alive request.
+    server.set_tcp_nodelay(true);
+    server.set_socket_options([](int socket) {
+      int yes = 1;
+      setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    server.Post("/v1/.*", [this](const httplib::Request& req, httplib::Response& res) { impl_->Handle(req, res); });
+    listener->address = address;
+    listener->port = server.bind_to_any_port(address);
+    if (listener->port <= 0) return fmt::format("the resource API cannot listen on {}", address);
+    Impl::Listener* raw = listener.get();
+    listener->thread = std::thread([raw] {
+      raw->server.listen_after_bind();
+      raw->done = true;
+    });
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!server.is_running() && !raw->done && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    impl_->listeners.push_back(std::move(listener));
   }
   return "";
 }
 
 void ResourceApi::Stop() {
-  if (!impl_->thread.joinable()) return;
-  while (!impl_->done) {
-    impl_->server.stop();
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  for (auto& listener : impl_->listeners) {
+    if (!listener->thread.joinable()) continue;
+    while (!listener->done) {
+      listener->server.stop();
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    listener->thread.join();
   }
-  impl_->thread.join();
 }
 
 auto ResourceApi::Url() const -> std::string {
-  return impl_->port > 0 ? fmt::format("http://127.0.0.1:{}", impl_->port) : "";
+  if (impl_->listeners.empty()) return "";
+  return fmt::format("http://127.0.0.1:{}", impl_->listeners.front()->port);
+}
+
+auto ResourceApi::ContainerUrl() const -> std::string {
+  if (impl_->listeners.size() < 2) return "";
+  return fmt::format("http://{}:{}", impl_->listeners[1]->address, impl_->listeners[1]->port);
 }
 
 auto ResourceApi::Tokens() const -> const std::map<std::string, std::string>& { return impl_->tokens; }

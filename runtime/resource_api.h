@@ -20,10 +20,13 @@ class ResourceApi {
  public:
   explicit ResourceApi(Simulator& sim);
   ~ResourceApi();
-  // Listens on 127.0.0.1 (any free port) and makes the hosts' tokens.
-  auto Start() -> std::string;
+  // Listens on 127.0.0.1 (any free port) and makes the hosts' tokens; with a
+  // `container_address` (the app network's gateway) also there, for containers.
+  auto Start(const std::string& container_address = "") -> std::string;
   void Stop();
   auto Url() const -> std::string;
+  // The URL containers use ("" without a container address).
+  auto ContainerUrl() const -> std::string;
   // host path -> token.
   auto Tokens() const -> const std::map<std::string, std::string>&;
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "runtime/docker/fake_runner.h"
 #include "runtime/test_support.h"
 
 namespace wdsl::runtime {
@@ -27,7 +28,7 @@ bring cloud;
 bring containers;
 let b = new cloud.Bucket() as "b";
 let q = new cloud.Queue() as "q";
-let web = new containers.Workload(name: "web", image: "nginx", port: 80,
+let web = new containers.Workload(name: "web", image: "nginx",
   bindings: { "UP" => b.allow(["put"]), "JOBS" => q }) as "web";
 let f = new cloud.Function(inflight () => { b.get("x"); }) as "f";
 )");
@@ -36,6 +37,16 @@ let f = new cloud.Function(inflight () => { b.get("x"); }) as "f";
   options.state_dir = dir.Path() / "state";
   options.log = &log;
   options.resource_api = true;
+  // The workload runs on a fake engine: this test is about tokens.
+  docker::FakeRunner engine;
+  engine.answer = [](const std::string& command) {
+    if (command.starts_with("info")) return docker::Result{0, "28.2.2\n", "", false};
+    if (command.starts_with("inspect")) return docker::Result{0, "running\n", "", false};
+    // The app network's gateway, where the API listens for containers; loopback here.
+    if (command.starts_with("network inspect")) return docker::Result{0, "127.0.0.1 \n", "", false};
+    return docker::Result{0, "", "", false};
+  };
+  options.docker = &engine;
   Simulator sim(program, options);
   ASSERT_EQ(sim.Start(), "");
   std::map<std::string, std::string> tokens = sim.ResourceApiTokens();
@@ -46,6 +57,14 @@ let f = new cloud.Function(inflight () => { b.get("x"); }) as "f";
   httplib::Client client(sim.ResourceApiUrl());
   client.set_read_timeout(5, 0);
   const std::string web = tokens["root/Default/web"], f = tokens["root/Default/f"];
+  // The container got its bindings' connection strings.
+  std::vector<std::string> runs = engine.CommandsStarting("run");
+  ASSERT_EQ(runs.size(), 1u);
+  std::string container_api = sim.ResourceApiContainerUrl();
+  ASSERT_FALSE(container_api.empty());
+  EXPECT_NE(runs[0].find("--env WING_UP_TOKEN=" + web), std::string::npos) << runs[0];
+  EXPECT_NE(runs[0].find("--env WING_UP_URL=" + container_api + "/v1/root/Default/b"), std::string::npos) << runs[0];
+  EXPECT_NE(runs[0].find("--env WING_JOBS_URL=" + container_api + "/v1/root/Default/q"), std::string::npos);
 
   EXPECT_EQ(Post(client, "/v1/root/Default/b/put", "", R"({"args": ["k", "v"]})").first, 401);
   EXPECT_EQ(Post(client, "/v1/root/Default/b/put", "wrong", R"({"args": ["k", "v"]})").first, 401);

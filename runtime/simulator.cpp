@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "ir/json.h"
+#include "runtime/container_host.h"
 #include "runtime/http_client.h"
 #include "runtime/live_resource.h"
 #include "runtime/resource_api.h"
@@ -112,6 +113,7 @@ auto Simulator::StartResources() -> std::string {
                        "directory)",
                        options_.state_dir.string());
   }
+  bool containers = false;
   for (const ir::Resource& resource : program_.resources) {
     std::unique_ptr<LiveResource> live = MakeLiveResource(*this, resource);
     if (!live) {
@@ -122,12 +124,30 @@ auto Simulator::StartResources() -> std::string {
       }
       continue;
     }
+    containers = containers || RunsInContainers(resource.type);
     order_.push_back(live.get());
     live_[resource.path] = std::move(live);
   }
   started_ = true;
+  if (containers) {
+    // Docker first: without an engine nothing else starts.
+    containers_ = std::make_unique<ContainerHost>(*this, options_.docker);
+    bool environment = false;
+    if (std::string error = containers_->Prepare(environment); !error.empty()) {
+      environment_error_ = environment;
+      Stop();
+      return error;
+    }
+  }
   for (LiveResource* live : order_) {
     if (std::string error = live->Bind(); !error.empty()) {
+      Stop();
+      return error;
+    }
+  }
+  // After the Apis, so adding a workload does not move an Api's port.
+  if (containers_ && containers_->GetRouter().HasRoutes()) {
+    if (std::string error = containers_->GetRouter().Bind(); !error.empty()) {
       Stop();
       return error;
     }
@@ -137,15 +157,24 @@ auto Simulator::StartResources() -> std::string {
   // many threads (GetResourceField, ValueFromJson) only read them.
   program_.FindResource("");
   program_.FindClass("");
+  // Before the resources start: containers get its URL and tokens.
+  if (options_.resource_api || containers_) {
+    resource_api_ = std::make_unique<ResourceApi>(*this);
+    std::string gateway = containers_ ? containers_->Gateway() : "";
+    if (std::string error = resource_api_->Start(gateway); !error.empty()) {
+      Stop();
+      return error;
+    }
+  }
+  if (containers_) containers_->GetRouter().Start();
   for (LiveResource* live : order_) {
     if (std::string error = live->Start(); !error.empty()) {
       Stop();
       return error;
     }
   }
-  if (options_.resource_api) {
-    resource_api_ = std::make_unique<ResourceApi>(*this);
-    if (std::string error = resource_api_->Start(); !error.empty()) {
+  for (LiveResource* live : order_) {
+    if (std::string error = live->WaitReady(); !error.empty()) {
       Stop();
       return error;
     }
@@ -154,6 +183,12 @@ auto Simulator::StartResources() -> std::string {
 }
 
 auto Simulator::ResourceApiUrl() const -> std::string { return resource_api_ ? resource_api_->Url() : ""; }
+
+auto Simulator::ResourceApiContainerUrl() const -> std::string {
+  return resource_api_ ? resource_api_->ContainerUrl() : "";
+}
+
+auto Simulator::IngressUrl() const -> std::string { return containers_ ? containers_->GetRouter().Url() : ""; }
 
 auto Simulator::ResourceApiTokens() const -> std::map<std::string, std::string> {
   return resource_api_ ? resource_api_->Tokens() : std::map<std::string, std::string>{};
@@ -166,6 +201,7 @@ void Simulator::Stop() {
   if (resource_api_) resource_api_->Stop();
   // Reverse creation order: what was made last may use what came first.
   for (auto it = order_.rbegin(); it != order_.rend(); ++it) (*it)->Stop();
+  if (containers_) containers_->Shutdown();
   started_ = false;
   if (lock_fd_ >= 0) {
     ::close(lock_fd_);  // releases the flock: another simulator may take the state now
@@ -218,7 +254,8 @@ auto Simulator::Endpoints() const -> std::vector<EndpointInfo> {
         resource.props["url"].is_string()) {
       url = resource.props["url"].get<std::string>();
     }
-    out.push_back({resource.path, resource.type, url});
+    nlohmann::json details = it != live_.end() ? it->second->Details() : nlohmann::json();
+    out.push_back({resource.path, resource.type, url, std::move(details)});
   }
   return out;
 }
@@ -336,6 +373,9 @@ auto MakeLiveResource(Simulator& sim, const ir::Resource& resource) -> std::uniq
   if (type == "cloud.Service") return MakeService(sim, resource);
   if (type == "cloud.Secret") return MakeSecret(sim, resource);
   if (type == "cloud.Schedule") return MakeSchedule(sim, resource);
+  if (type == "containers.Workload") return MakeWorkload(sim, resource);
+  if (type == "sim.Container") return MakeContainer(sim, resource);
+  if (type == "ex.Redis") return MakeRedis(sim, resource);
   return nullptr;
 }
 

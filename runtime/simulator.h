@@ -20,6 +20,10 @@
 #include "ir/eval.h"
 #include "ir/ir.h"
 
+namespace wdsl::docker {
+class Runner;
+}
+
 namespace wdsl::runtime {
 
 // Where `log(...)` lines and the simulator's own messages go, each with the
@@ -61,18 +65,29 @@ struct SimOptions {
   // Notes for the person running the app (a busy port that was skipped).
   std::function<void(const std::string&)> note;
   // Serve the Resource API (resource_api.h) for code outside the interpreter.
+  // Always on when the app runs containers (their bindings call it).
   bool resource_api = false;
+  // ---- containers (container_host.h)
+  std::filesystem::path app_dir;                 // image contexts and volume sources are relative to it
+  std::map<std::string, nlohmann::json> images;  // ir::DescribeImages's descriptions, by resource path
+  // "" for `wdsl run`; a unique word per simulator when several run at once
+  // (`wdsl test`), which keeps their container and network names apart.
+  std::string instance;
+  docker::Runner* docker = nullptr;  // default: the docker CLI (tests pass a fake)
+  double ready_timeout_seconds = 120;  // how long Start() waits for containers to become ready
 };
 
-// A resource that is listed with a URL (Api, Endpoint).
+// A resource that is listed with a URL (Api, Endpoint, a public Workload).
 struct EndpointInfo {
   std::string path;
   std::string type;
   std::string url;
+  nlohmann::json details;  // extra facts for endpoints.json (a workload's routes and replica URLs), or null
 };
 
 class LiveResource;
 class ResourceApi;
+class ContainerHost;
 
 class Simulator : private ir::Host {
  public:
@@ -81,10 +96,15 @@ class Simulator : private ir::Host {
   Simulator(const Simulator&) = delete;
   auto operator=(const Simulator&) -> Simulator& = delete;
 
-  // Creates every resource, binds the APIs' ports, resolves `${wdsl#...}`
-  // tokens, then starts consumers, schedules and services. Returns an error
-  // message (the simulator is stopped again), or "".
+  // Creates every resource, gets Docker ready when the app runs containers
+  // (images, network), binds the APIs' ports, resolves `${wdsl#...}`
+  // tokens, then starts consumers, schedules, services and containers and
+  // waits until the containers are ready. Returns an error message (the
+  // simulator is stopped again: no container is left), or "".
   auto Start() -> std::string;
+  // After Start() failed: whether the machine was the problem (no Docker
+  // engine, a network that cannot be made), not the program.
+  auto EnvironmentError() const -> bool { return environment_error_; }
   // Stops services (their stop handlers run), schedules, consumers and
   // servers, and waits for them. Safe to call twice.
   void Stop();
@@ -99,6 +119,10 @@ class Simulator : private ir::Host {
   // With SimOptions::resource_api: its URL, and the token of each host
   // (resource path -> token). Empty otherwise.
   auto ResourceApiUrl() const -> std::string;
+  // The Resource API as containers reach it (the app network's gateway), or "".
+  auto ResourceApiContainerUrl() const -> std::string;
+  // The router that serves the workloads' routes (`ingress` in endpoints.json), or "".
+  auto IngressUrl() const -> std::string;
   auto ResourceApiTokens() const -> std::map<std::string, std::string>;
   auto GetProgram() const -> const ir::Program& { return program_; }
   auto Options() const -> const SimOptions& { return options_; }
@@ -118,6 +142,8 @@ class Simulator : private ir::Host {
   auto NextPort() -> int { return options_.first_port == 0 ? 0 : next_port_++; }
   void Note(const std::string& text);
   auto StateDir(const std::string& resource_path) const -> std::filesystem::path;
+  // Docker, the app network, the router (nullptr when the app runs no container).
+  auto Containers() -> ContainerHost* { return containers_.get(); }
 
  private:
   auto NewResource(ir::Interpreter&, const std::string& type, std::vector<ir::Value>, const ir::Value&,
@@ -140,8 +166,10 @@ class Simulator : private ir::Host {
   std::map<std::string, std::unique_ptr<LiveResource>> live_;
   std::vector<LiveResource*> order_;  // creation order
   std::unique_ptr<ResourceApi> resource_api_;
+  std::unique_ptr<ContainerHost> containers_;
   std::atomic<int> next_port_{0};
   bool started_ = false;
+  bool environment_error_ = false;
   int lock_fd_ = -1;  // flock on <state_dir>.lock while this simulator runs
   std::mutex stop_mutex_;
 };

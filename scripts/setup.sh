@@ -4,8 +4,12 @@
 # why each package is here).
 #
 #   ./scripts/setup.sh                      build + test dependencies
-#   WDSL_NEED_BENCH=1 ./scripts/setup.sh    ... plus hyperfine, wrk and busybox (make bench)
-#   WDSL_NEED_DOCKER=1 ./scripts/setup.sh   ... plus a running Docker engine
+#   WDSL_NEED_BENCH=1 ./scripts/setup.sh    ... plus hyperfine and wrk (make bench)
+#   WDSL_NO_DOCKER=1 ./scripts/setup.sh     ... without starting a Docker engine
+#
+# The Docker end-to-end tests need a running engine, so by default the
+# script also makes sure one answers (scripts/docker.sh: as root it installs
+# Debian's docker.io and starts dockerd in the background).
 #
 # As root it installs with apt-get; as another user it prints the exact
 # apt-get line to run and exits 1.
@@ -22,6 +26,10 @@ packages=(
   libyaml-cpp-dev
   nlohmann-json3-dev
   libboost-dev           # Boost.Process for the Docker driver
+  libboost-filesystem-dev  # ... which links Boost.Filesystem
+  libhiredis-dev         # the simulator's client of ex.Redis
+  busybox-static         # test images FROM scratch (no registry is reachable); busybox httpd in benchmarks
+  redis-server           # the Redis binary the tests put in a FROM scratch image
   libcli11-dev           # command line of the wdsl binary
   libxxhash-dev          # content hashes of images and IR
   libcpp-httplib-dev     # the simulator's HTTP server and client (cloud.Api, http.get)
@@ -37,7 +45,7 @@ if ! command -v node >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi
 if [[ "${WDSL_NEED_BENCH:-0}" == 1 ]]; then
-  packages+=(hyperfine wrk busybox)  # whole-command timing; HTTP load against the simulator and busybox httpd
+  packages+=(hyperfine wrk)  # whole-command timing; HTTP load against the simulator and the router
 fi
 
 is_installed() {
@@ -78,7 +86,7 @@ else
   echo "setup: installed ${#missing[@]} package(s)"
 fi
 
-if [[ "${WDSL_NEED_DOCKER:-0}" == 1 ]]; then
+if [[ "${WDSL_NO_DOCKER:-0}" != 1 ]]; then
   # shellcheck source=scripts/docker.sh
   source "$(dirname "${BASH_SOURCE[0]}")/docker.sh"
   ensure_docker

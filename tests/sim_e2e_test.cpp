@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/run_wdsl.h"
+#include "tests/running_app.h"
 
 namespace wdsl::testing {
 namespace {
@@ -119,77 +120,6 @@ TEST(SimTest, ExamplesPass) {
     EXPECT_NE(run.out.find(" passed, 0 failed"), std::string::npos) << run.out;
   }
 }
-
-// A `wdsl run` in the background.
-class RunningApp {
- public:
-  RunningApp(const std::string& dir, std::vector<std::string> args) : dir_(dir) {
-    fs::remove(dir + "/.wdsl/endpoints.json");
-    pid_ = fork();
-    if (pid_ == 0) {
-      if (chdir(dir.c_str()) != 0) _exit(127);
-      if (std::freopen((dir + "/out.txt").c_str(), "w", stdout) == nullptr) _exit(127);
-      if (std::freopen((dir + "/err.txt").c_str(), "w", stderr) == nullptr) _exit(127);
-      setenv("NO_COLOR", "1", 1);
-      std::vector<std::string> copies = {WDSL_BINARY, "run"};
-      copies.insert(copies.end(), args.begin(), args.end());
-      std::vector<char*> argv;
-      for (std::string& arg : copies) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      execv(WDSL_BINARY, argv.data());
-      _exit(127);
-    }
-  }
-  ~RunningApp() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  // The Api's URL once the app is ready (endpoints.json is written then), or "".
-  auto WaitForUrl(const std::string& resource = "root/Default/api") -> std::string {
-    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < end) {
-      std::string text = ReadFile(dir_ + "/.wdsl/endpoints.json");
-      if (!text.empty()) {
-        auto json = nlohmann::json::parse(text, nullptr, false);
-        if (json.contains(resource)) return json[resource].value("url", "");
-        return "";
-      }
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return "";
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return "";
-  }
-
-  // Sends `signal` and returns the exit code (-1 if it did not exit in 10 s).
-  auto SignalAndWait(int signal) -> int {
-    kill(pid_, signal);
-    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < end) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return -1;
-  }
-
-  auto Pid() const -> pid_t { return pid_; }
-  auto Out() const -> std::string { return ReadFile(dir_ + "/out.txt"); }
-  auto Err() const -> std::string { return ReadFile(dir_ + "/err.txt"); }
-
- private:
-  std::string dir_;
-  pid_t pid_ = -1;
-};
 
 auto Client(const std::string& url) -> httplib::Client {
   httplib::Client client(url);
@@ -335,15 +265,14 @@ let api = new cloud.Api() as "api";
 api.get("/b/:key", inflight (req: cloud.ApiRequest): cloud.ApiResponse => {
   return cloud.ApiResponse { status: 200, body: b.tryGet(req.vars.get("key")) ?? "missing" };
 });
-let web = new containers.Workload(name: "web", image: "nginx", port: 80,
-  bindings: { "UPLOADS" => b.allow(["put"]) }) as "web";
+let writer = new cloud.Function(inflight () => { b.put("k", "v"); }) as "writer";
 )");
   RunningApp app(dir, {"main.w", "--port", "0"});
   std::string url = app.WaitForUrl();
   ASSERT_FALSE(url.empty()) << app.Out() << app.Err();
   EXPECT_EQ(fs::status(dir + "/.wdsl/resource-api.json").permissions() & fs::perms::others_read, fs::perms::none);
   auto config = nlohmann::json::parse(ReadFile(dir + "/.wdsl/resource-api.json"));
-  std::string token = config["tokens"].value("root/Default/web", "");
+  std::string token = config["tokens"].value("root/Default/writer", "");
   ASSERT_FALSE(token.empty()) << config;
   httplib::Client resources = Client(config.value("url", ""));
   httplib::Headers auth = {{"Authorization", "Bearer " + token}};
@@ -362,8 +291,6 @@ let web = new containers.Workload(name: "web", image: "nginx", port: 80,
   ASSERT_TRUE(read);
   EXPECT_EQ(read->body, "from a container");
   EXPECT_EQ(app.SignalAndWait(SIGINT), 0) << app.Err();
-  EXPECT_NE(app.Err().find("`root/Default/web` (containers.Workload) is not simulated yet"), std::string::npos)
-      << app.Err();
   fs::remove_all(dir);
 }
 

@@ -20,16 +20,22 @@ let web = new containers.Workload(
   cpu: 0.5,
   memory: 256,
   bindings: { "UPLOADS" => uploads.allow(["put", "get"]), "JOBS" => jobs },
-  sources: ["web/**"],
+  // The hash covers what we write; web/busybox is the host's binary, copied
+  // in by `make demo-containers`.
+  sources: ["web/Dockerfile", "web/static/**"],
   sync: [containers.SyncRule { src: "web/static", dest: "/srv/static" }],
 ) as "web";
 web.addRoute("/static");
 
+// The worker pops jobs through the simulator's Resource API with the
+// connection strings its bindings give it (WING_JOBS_URL, WING_JOBS_TOKEN).
 let worker = new containers.Workload(
   name: "worker",
   image: "./web",
-  args: ["--worker"],
+  entrypoint: ["/bin/busybox", "sh", "-c"],
+  args: ["while true; do /bin/busybox wget -q -O - --header \"Authorization: Bearer $WING_JOBS_TOKEN\" --post-data '' \"$WING_JOBS_URL/pop\"; echo; /bin/busybox sleep 5; done"],
   env: { "MODE" => "worker" },
+  sources: ["web/Dockerfile", "web/static/**"],
   bindings: { "JOBS" => jobs, "HITS" => hits },
   autoscaling: containers.Scaling { min: 1, max: 4, cpuTarget: 70 },
 ) as "worker";

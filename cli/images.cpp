@@ -1,0 +1,48 @@
+#include "cli/images.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "runtime/docker/images.h"
+
+namespace wdsl {
+
+auto EnsureAppImages(const std::map<std::string, nlohmann::json>& images, const std::filesystem::path& app_dir,
+                     const std::string& app, const ImageStepOptions& options, std::ostream& out) -> int {
+  std::vector<docker::ImageJob> jobs;
+  for (docker::ImageJob& job : docker::ImageJobs(images, app_dir, app)) {
+    if (job.local || options.pull) jobs.push_back(std::move(job));
+  }
+  if (jobs.empty()) return 0;
+  docker::CliRunner runner;
+  if (std::string problem = docker::CheckEngine(runner, !runner.Binary().empty()); !problem.empty()) {
+    out << "wdsl: " << problem << "\n";
+    return 2;
+  }
+  auto started = std::chrono::steady_clock::now();
+  int failed = 0;
+  int cached = 0;
+  docker::EnsureImages(runner, jobs, options.parallel, [&](const docker::ImageOutcome& outcome) {
+    bool was_there = outcome.state == docker::ImageState::kCached || outcome.state == docker::ImageState::kPresent;
+    cached += was_there ? 1 : 0;
+    if (outcome.state == docker::ImageState::kFailed) {
+      ++failed;
+      out << "wdsl: error: " << outcome.error << "\n";
+    } else if (!(was_there && options.quiet_cached)) {
+      out << "image " << docker::DescribeOutcome(outcome) << "\n";
+    }
+    out.flush();
+  });
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (failed > 0) {
+    out << fmt::format("wdsl: {} of {} image(s) failed\n", failed, jobs.size());
+    return 1;
+  }
+  if (!options.quiet_cached || cached < static_cast<int>(jobs.size())) {
+    out << fmt::format("images: {} ready ({} unchanged) in {:.2f} s\n", jobs.size(), cached, seconds);
+  }
+  return 0;
+}
+
+}  // namespace wdsl

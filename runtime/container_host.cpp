@@ -1,0 +1,150 @@
+#include "runtime/container_host.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "runtime/docker/images.h"
+#include "runtime/simulator.h"
+
+namespace wdsl::runtime {
+
+namespace fs = std::filesystem;
+
+ContainerHost::ContainerHost(Simulator& sim, docker::Runner* runner) : sim_(sim), runner_(runner), router_(sim) {
+  if (runner_ == nullptr) {
+    owned_runner_ = std::make_unique<docker::CliRunner>();
+    runner_ = owned_runner_.get();
+  }
+  app_ = sim.GetProgram().app;
+  home_ = docker::ShortHash(fs::absolute(sim.Options().state_dir).lexically_normal().string(), 12);
+  network_ = docker::SanitizeName(
+      fmt::format("wdsl-{}-{}", app_, sim.Options().instance.empty() ? home_.substr(0, 8) : sim.Options().instance));
+}
+
+ContainerHost::~ContainerHost() { Shutdown(); }
+
+auto ContainerHost::Prepare(bool& environment) -> std::string {
+  environment = false;
+  auto* cli = dynamic_cast<docker::CliRunner*>(runner_);
+  if (std::string problem = docker::CheckEngine(*runner_, cli == nullptr || !cli->Binary().empty()); !problem.empty()) {
+    environment = true;
+    return problem;
+  }
+  // A run that was killed (kill -9, a crash) left its containers behind:
+  // they carry this state directory's label.
+  if (int removed = docker::RemoveLabelled(*runner_, "wdsl.home=" + home_); removed > 0) {
+    sim_.Note(fmt::format("removed {} container(s) left by an earlier run that did not stop cleanly", removed));
+  }
+  if (std::string error = docker::CreateNetwork(*runner_, network_, {{"wdsl.app", app_}, {"wdsl.home", home_}});
+      !error.empty()) {
+    environment = true;
+    return error;
+  }
+  network_created_ = true;
+  gateway_ = docker::NetworkGateway(*runner_, network_);
+
+  std::vector<docker::ImageJob> jobs = docker::ImageJobs(sim_.Options().images, sim_.Options().app_dir, app_);
+  std::string errors;
+  std::vector<docker::ImageOutcome> outcomes =
+      docker::EnsureImages(*runner_, jobs, 4, [&](const docker::ImageOutcome& outcome) {
+        if (outcome.state == docker::ImageState::kBuilt || outcome.state == docker::ImageState::kPulled) {
+          sim_.Note(docker::DescribeOutcome(outcome));
+        }
+      });
+  for (const docker::ImageOutcome& outcome : outcomes) {
+    if (outcome.state == docker::ImageState::kFailed) errors += (errors.empty() ? "" : "\n") + outcome.error;
+  }
+  return errors;
+}
+
+auto ContainerHost::ContainerName(const std::string& name, const std::string& suffix) const -> std::string {
+  std::string text = fmt::format("wdsl-{}-{}", app_, name);
+  if (!sim_.Options().instance.empty()) text += "-" + sim_.Options().instance;
+  if (!suffix.empty()) text += "-" + suffix;
+  return docker::SanitizeName(text);
+}
+
+auto ContainerHost::ImageOf(const std::string& owner, const std::string& image) const -> std::string {
+  auto it = sim_.Options().images.find(owner);
+  if (it != sim_.Options().images.end() && it->second.contains("tag")) return it->second["tag"].get<std::string>();
+  return image;
+}
+
+auto ContainerHost::HostPath(const std::string& source) const -> std::string {
+  fs::path path(source);
+  if (path.is_relative()) path = sim_.Options().app_dir / path;
+  return fs::absolute(path).lexically_normal().string();
+}
+
+auto ContainerHost::Run(docker::RunSpec spec, const std::string& source) -> std::string {
+  spec.labels["wdsl.app"] = app_;
+  spec.labels["wdsl.home"] = home_;
+  spec.labels["wdsl.resource"] = source;
+  if (spec.network.empty()) spec.network = network_;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return "the simulator is stopping";
+    containers_.push_back(spec.name);
+  }
+  if (std::string error = docker::RunContainer(*runner_, spec); !error.empty()) return error;
+  FollowLogs(spec.name, source);
+  return "";
+}
+
+void ContainerHost::FollowLogs(const std::string& name, const std::string& source) {
+  std::lock_guard lock(mutex_);
+  log_threads_.emplace_back([this, name, source] {
+    // `docker logs --follow` ends when the container stops; a restart
+    // (liveness, restart policy) starts a new one from the restart time.
+    std::string since;
+    while (!stopping_) {
+      std::vector<std::string> args = {"logs", "--follow"};
+      if (!since.empty()) args.insert(args.end(), {"--since", since});
+      args.push_back(name);
+      runner_->Stream(
+          args, [&](const std::string& line) { sim_.Log(source, line); }, [this] { return stopping_.load(); });
+      since = std::to_string(std::time(nullptr));
+      for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+}
+
+auto ContainerHost::Restart(const std::string& name) -> std::string {
+  docker::Result restarted = runner_->Run({"restart", "--time", "2", name}, std::chrono::seconds(60));
+  return restarted.Ok() ? "" : fmt::format("cannot restart `{}`: {}", name, restarted.Message());
+}
+
+auto ContainerHost::LastLogs(const std::string& name, int lines) -> std::string {
+  docker::Result logs = runner_->Run({"logs", "--tail", std::to_string(lines), name}, std::chrono::seconds(20));
+  std::string text = logs.out + logs.err;
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+void ContainerHost::Shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_.exchange(true)) return;
+  }
+  router_.Stop();
+  // One `rm --force` for all: Docker stops them in parallel.
+  std::vector<std::string> names;
+  {
+    std::lock_guard lock(mutex_);
+    names = containers_;
+  }
+  if (!names.empty()) {
+    std::vector<std::string> args = {"rm", "--force", "--volumes"};
+    args.insert(args.end(), names.rbegin(), names.rend());
+    runner_->Run(args, std::chrono::minutes(2));
+  }
+  for (std::thread& thread : log_threads_) thread.join();
+  log_threads_.clear();
+  // Anything else with this label (a container whose `run` timed out).
+  docker::RemoveLabelled(*runner_, "wdsl.home=" + home_);
+  if (network_created_) runner_->Run({"network", "rm", network_}, std::chrono::seconds(30));
+}
+
+}  // namespace wdsl::runtime

@@ -1,0 +1,78 @@
+// What the simulator needs to run containers (c:simulator, c:workload): the
+// Docker engine (checked before anything starts), the images (built or
+// pulled, runtime/docker/images.h), one Docker network per app so
+// containers reach each other by name, labels on everything it creates
+// (`wdsl.home` names the app's state directory), removal of leftovers of a
+// run that was killed, log lines of every container, and the router.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/docker/containers.h"
+#include "runtime/router.h"
+
+namespace wdsl::runtime {
+
+class Simulator;
+
+class ContainerHost {
+ public:
+  ContainerHost(Simulator& sim, docker::Runner* runner);
+  ~ContainerHost();
+  ContainerHost(const ContainerHost&) = delete;
+  auto operator=(const ContainerHost&) -> ContainerHost& = delete;
+
+  // Checks the engine, removes leftovers of an earlier run of this state
+  // directory, creates the network and gets every image. "" or the error;
+  // `environment` is set when the problem is the machine (no Docker).
+  auto Prepare(bool& environment) -> std::string;
+  // Stops and removes every container and the network. Safe to call twice.
+  void Shutdown();
+
+  auto Docker() -> docker::Runner& { return *runner_; }
+  auto Network() const -> const std::string& { return network_; }
+  // The host's address on the app network (where containers reach the Resource API).
+  auto Gateway() const -> const std::string& { return gateway_; }
+  auto GetRouter() -> Router& { return router_; }
+
+  // A container name for `name` (a workload's or container's name), unique
+  // per app and simulator: `wdsl-<app>-<name>[-<instance>][-<suffix>]`.
+  auto ContainerName(const std::string& name, const std::string& suffix = "") const -> std::string;
+  // The image a resource runs: the built tag of its local context, or `image` itself.
+  auto ImageOf(const std::string& owner, const std::string& image) const -> std::string;
+  // A host path for a volume source written relative to the app ("./data").
+  auto HostPath(const std::string& source) const -> std::string;
+
+  // Runs a container with this app's labels (and network unless the spec
+  // names one), and streams its output to the log as `source`.
+  auto Run(docker::RunSpec spec, const std::string& source) -> std::string;
+  // Restarts a container (liveness failure); its log stream follows it.
+  auto Restart(const std::string& name) -> std::string;
+  // The last lines of a container's output (for error messages).
+  auto LastLogs(const std::string& name, int lines) -> std::string;
+
+ private:
+  void FollowLogs(const std::string& name, const std::string& source);
+
+  Simulator& sim_;
+  std::unique_ptr<docker::Runner> owned_runner_;
+  docker::Runner* runner_;
+  Router router_;
+  std::string app_;
+  std::string home_;     // label value: a hash of the state directory
+  std::string network_;
+  std::string gateway_;
+  std::mutex mutex_;
+  std::vector<std::string> containers_;  // names, in start order
+  std::vector<std::thread> log_threads_;
+  std::atomic<bool> stopping_{false};
+  bool network_created_ = false;
+};
+
+}  // namespace wdsl::runtime

@@ -1,0 +1,188 @@
+#include "runtime/docker/images.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+namespace wdsl::docker {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+auto Seconds(Clock::time_point since) -> double {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+auto Tail(const std::string& text, int lines) -> std::string {
+  size_t cut = text.size();
+  for (int i = 0; i <= lines && cut != std::string::npos && cut > 0; ++i) cut = text.rfind('\n', cut - 1);
+  return cut == std::string::npos || cut == 0 ? text : text.substr(cut + 1);
+}
+
+auto Exists(Runner& runner, const std::string& image) -> bool {
+  return runner.Run({"image", "inspect", "--format", "{{.Id}}", image}, std::chrono::seconds(30)).Ok();
+}
+
+void Build(Runner& runner, ImageOutcome& outcome, const std::string& app) {
+  const ImageJob& job = outcome.job;
+  // Every tag of this hash exists: nothing to do, not even a build-cache check.
+  bool all = true;
+  bool any = false;
+  for (const std::string& tag : job.tags) {
+    bool exists = Exists(runner, tag);
+    all = all && exists;
+    any = any || exists;
+  }
+  if (all) {
+    outcome.state = ImageState::kCached;
+    return;
+  }
+  if (!any) {
+    std::vector<std::string> args = {"build", "--label", "wdsl.app=" + app, "--label", "wdsl.hash=" + job.hash,
+                                     "-f", (job.context / job.dockerfile).string()};
+    for (const std::string& tag : job.tags) {
+      args.push_back("-t");
+      args.push_back(tag);
+    }
+    args.push_back(job.context.string());
+    Result built = runner.Run(args, std::chrono::minutes(30));
+    if (!built.Ok()) {
+      outcome.state = ImageState::kFailed;
+      outcome.log = built.out + built.err;
+      outcome.error = fmt::format(
+          "`docker build` of {} failed{}; the last lines of its output:\n{}\nFix the Dockerfile or the files it "
+          "copies, then build again",
+          (job.context / job.dockerfile).string(), built.timed_out ? " (timed out after 30 min)" : "",
+          Tail(outcome.log, 20));
+      return;
+    }
+    outcome.state = ImageState::kBuilt;
+    return;
+  }
+  // Some tags exist (another workload with the same context was added):
+  // tag the existing image, no build.
+  std::string source;
+  for (const std::string& tag : job.tags) {
+    if (Exists(runner, tag)) source = tag;
+  }
+  for (const std::string& tag : job.tags) {
+    if (tag == source) continue;
+    Result tagged = runner.Run({"tag", source, tag}, std::chrono::seconds(30));
+    if (!tagged.Ok()) {
+      outcome.state = ImageState::kFailed;
+      outcome.error = fmt::format("cannot tag {} as {}: {}", source, tag, tagged.Message());
+      return;
+    }
+  }
+  outcome.state = ImageState::kCached;
+}
+
+void Pull(Runner& runner, ImageOutcome& outcome) {
+  const std::string& image = outcome.job.tags.front();
+  if (Exists(runner, image)) {
+    outcome.state = ImageState::kPresent;
+    return;
+  }
+  Result pulled = runner.Run({"pull", "--quiet", image}, std::chrono::minutes(10));
+  if (pulled.Ok()) {
+    outcome.state = ImageState::kPulled;
+    return;
+  }
+  outcome.state = ImageState::kFailed;
+  outcome.error = fmt::format(
+      "cannot pull image `{}`: {}\nCheck the image name and tag, run `docker login` if the registry is private, "
+      "and check the network connection to the registry (or build the image locally with `docker build -t {} .`)",
+      image, pulled.Message(), image);
+}
+
+}  // namespace
+
+auto ImageJobs(const std::map<std::string, nlohmann::json>& images, const std::filesystem::path& app_dir,
+               const std::string& app) -> std::vector<ImageJob> {
+  std::vector<ImageJob> jobs;
+  std::map<std::string, size_t> index;  // build key or pulled image -> job
+  for (const auto& [owner, image] : images) {
+    if (!image.is_object()) continue;
+    if (image.contains("pull") && image["pull"].is_string()) {
+      std::string ref = image["pull"].get<std::string>();
+      auto [it, added] = index.emplace("pull\n" + ref, jobs.size());
+      if (added) {
+        ImageJob job;
+        job.tags = {ref};
+        job.app = app;
+        jobs.push_back(std::move(job));
+      }
+      jobs[it->second].owners.push_back(owner);
+      continue;
+    }
+    std::string context = image.value("context", "");
+    std::string dockerfile = image.value("dockerfile", "Dockerfile");
+    std::string hash = image.value("hash", "");
+    std::string tag = image.value("tag", "");
+    if (tag.empty()) continue;
+    auto [it, added] = index.emplace("build\n" + context + "\n" + dockerfile + "\n" + hash, jobs.size());
+    if (added) {
+      ImageJob job;
+      job.local = true;
+      job.context = (app_dir / context).lexically_normal();
+      job.dockerfile = dockerfile;
+      job.hash = hash;
+      job.app = app;
+      jobs.push_back(std::move(job));
+    }
+    ImageJob& job = jobs[it->second];
+    job.owners.push_back(owner);
+    if (std::find(job.tags.begin(), job.tags.end(), tag) == job.tags.end()) job.tags.push_back(tag);
+  }
+  return jobs;
+}
+
+auto EnsureImages(Runner& runner, const std::vector<ImageJob>& jobs, int parallel,
+                  const std::function<void(const ImageOutcome&)>& progress) -> std::vector<ImageOutcome> {
+  std::vector<ImageOutcome> outcomes(jobs.size());
+  std::atomic<size_t> next{0};
+  std::mutex report;
+  auto worker = [&] {
+    for (size_t i = next++; i < jobs.size(); i = next++) {
+      ImageOutcome& outcome = outcomes[i];
+      outcome.job = jobs[i];
+      auto started = Clock::now();
+      if (outcome.job.local) {
+        Build(runner, outcome, outcome.job.app);
+      } else {
+        Pull(runner, outcome);
+      }
+      outcome.seconds = Seconds(started);
+      if (progress) {
+        std::lock_guard lock(report);
+        progress(outcome);
+      }
+    }
+  };
+  int threads = std::max(1, std::min<int>(parallel, static_cast<int>(jobs.size())));
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back(worker);
+  worker();
+  for (std::thread& thread : pool) thread.join();
+  return outcomes;
+}
+
+auto DescribeOutcome(const ImageOutcome& outcome) -> std::string {
+  const char* what = "";
+  switch (outcome.state) {
+    case ImageState::kCached: what = "up to date (no build)"; break;
+    case ImageState::kBuilt: what = "built"; break;
+    case ImageState::kPresent: what = "present"; break;
+    case ImageState::kPulled: what = "pulled"; break;
+    case ImageState::kFailed: what = "FAILED"; break;
+  }
+  std::string tags;
+  for (const std::string& tag : outcome.job.tags) tags += (tags.empty() ? "" : ", ") + tag;
+  return fmt::format("{} {} in {:.1f} s", tags, what, outcome.seconds);
+}
+
+}  // namespace wdsl::docker

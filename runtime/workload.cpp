@@ -1,0 +1,486 @@
+// Resources that run as Docker containers in the simulator:
+// `containers.Workload` (replicas, sidecars, probes, routes, bindings) and
+// `sim.Container` (one container, Wing's simulator-only resource).
+// docs/simulator.md#containers says what each prop becomes.
+#include <fmt/format.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <thread>
+
+#include "runtime/container_host.h"
+#include "runtime/live_resource.h"
+
+namespace wdsl::runtime {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Json = nlohmann::json;
+
+auto Strings(const Json& props, const char* name) -> std::vector<std::string> {
+  std::vector<std::string> out;
+  auto it = props.find(name);
+  if (it == props.end() || !it->is_array()) return out;
+  for (const Json& item : *it) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+auto StringMap(const Json& props, const char* name) -> std::map<std::string, std::string> {
+  std::map<std::string, std::string> out;
+  auto it = props.find(name);
+  if (it == props.end() || !it->is_object()) return out;
+  for (const auto& [key, value] : it->items()) {
+    if (value.is_string()) out[key] = value.get<std::string>();
+  }
+  return out;
+}
+
+auto Num(const Json& props, const char* name, double fallback) -> double {
+  auto it = props.find(name);
+  return it != props.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+auto TcpOpen(int port) -> bool {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool open = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return open;
+}
+
+// A 2xx or 3xx answer to GET http://127.0.0.1:<port><path> within a second.
+auto HttpHealthy(int port, const std::string& path) -> bool {
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(1);
+  client.set_read_timeout(1);
+  httplib::Result result = client.Get(path.empty() ? "/" : path);
+  return result && result->status >= 200 && result->status < 400;
+}
+
+// The environment a container gets for its bindings (c:bindings, case 1):
+// `WING_<NAME>_URL` (the Resource API URL of the bound resource, or a Redis
+// URL) and `WING_<NAME>_TOKEN` (this host's token), plus REDIS_URL.
+auto BindingEnv(Simulator& sim, const std::string& host, const Json& bindings) -> std::map<std::string, std::string> {
+  std::map<std::string, std::string> env;
+  if (!bindings.is_object()) return env;
+  ContainerHost* containers = sim.Containers();
+  std::string api = sim.ResourceApiContainerUrl();
+  std::map<std::string, std::string> tokens = sim.ResourceApiTokens();
+  for (const auto& [name, binding] : bindings.items()) {
+    const Json* ref = binding.contains("$resource") ? &binding : nullptr;
+    if (ref == nullptr && binding.contains("resource") && binding["resource"].contains("$resource")) {
+      ref = &binding["resource"];
+    }
+    if (ref == nullptr || !(*ref)["$resource"].is_string()) continue;
+    std::string path = (*ref)["$resource"].get<std::string>();
+    LiveResource* target = sim.Find(path);
+    std::string prefix = "WING_" + name;
+    if (target != nullptr && target->Type() == "ex.Redis" && containers != nullptr) {
+      std::string url = target->Attribute("internalUrl").value_or("");
+      env[prefix + "_URL"] = url;
+      env["REDIS_URL"] = url;
+      continue;
+    }
+    env[prefix + "_URL"] = api + "/v1/" + path;
+    if (auto token = tokens.find(host); token != tokens.end()) env[prefix + "_TOKEN"] = token->second;
+  }
+  return env;
+}
+
+struct ProbeSpec {
+  bool defined = false;
+  std::string path;
+  std::vector<std::string> command;
+  int port = 0;  // container port of an HTTP check
+  double initial_delay = 0;
+  double period = 10;
+};
+
+auto ProbeOf(const Json& props, const char* name, int default_port) -> ProbeSpec {
+  ProbeSpec probe;
+  auto it = props.find(name);
+  if (it == props.end() || !it->is_object()) return probe;
+  probe.defined = true;
+  probe.path = it->value("path", "");
+  probe.command = Strings(*it, "command");
+  probe.port = static_cast<int>(Num(*it, "port", default_port));
+  probe.initial_delay = DurationProp(*it, "initialDelay", 0);
+  probe.period = std::max(0.1, DurationProp(*it, "period", 10));
+  return probe;
+}
+
+// Three failed liveness checks in a row restart the replica (Kubernetes' failureThreshold).
+constexpr int kLivenessFailures = 3;
+
+class Workload : public LiveResource, public RouteTarget {
+ public:
+  using LiveResource::LiveResource;
+
+  ~Workload() override { Stop(); }
+
+  auto Bind() -> std::string override {
+    name_ = Props().value("name", resource_.id);
+    for (const Json& port : Props().value("ports", Json::array())) {
+      if (port.contains("port") && port["port"].is_number()) ports_.push_back(port["port"].get<int>());
+    }
+    if (ports_.empty() && Props().contains("port") && Props()["port"].is_number()) {
+      ports_.push_back(Props()["port"].get<int>());
+    }
+    int first = ports_.empty() ? 0 : ports_.front();
+    readiness_ = ProbeOf(Props(), "readiness", first);
+    liveness_ = ProbeOf(Props(), "liveness", first);
+    routes_ = Strings(Props(), "routes");
+    if (Props().value("public", false) && first > 0) {
+      if (routes_.empty()) routes_.push_back("/");
+      for (const std::string& route : routes_) sim_.Containers()->GetRouter().AddRoute(route, this);
+    }
+    return "";
+  }
+
+  auto Start() -> std::string override {
+    ContainerHost& host = *sim_.Containers();
+    int count = static_cast<int>(Num(Props(), "replicas", 1));
+    if (Props().contains("autoscaling") && Props()["autoscaling"].is_object()) {
+      // One machine has no load to scale on: the minimum (at least one) runs.
+      count = std::max(1, static_cast<int>(Num(Props()["autoscaling"], "min", 1)));
+    }
+    std::map<std::string, std::string> env = StringMap(Props(), "env");
+    for (const auto& [key, value] : BindingEnv(sim_, Path(), Props().value("bindings", Json::object()))) {
+      env.emplace(key, value);
+    }
+    std::vector<int> published = ports_;
+    for (const Json& sidecar : Props().value("sidecars", Json::array())) {
+      if (sidecar.contains("port") && sidecar["port"].is_number()) published.push_back(sidecar["port"].get<int>());
+    }
+    for (int i = 0; i < count; ++i) {
+      auto replica = std::make_unique<Replica>();
+      replica->name = host.ContainerName(name_, std::to_string(i));
+      docker::RunSpec spec;
+      spec.name = replica->name;
+      spec.image = host.ImageOf(Path(), Props().value("image", ""));
+      spec.entrypoint = Strings(Props(), "entrypoint");
+      spec.args = Strings(Props(), "args");
+      spec.env = env;
+      spec.publish = published;
+      spec.cpus = Num(Props(), "cpu", 0);
+      spec.memory_mib = Num(Props(), "memory", 0);
+      spec.gpus = static_cast<int>(Num(Props(), "gpu", 0));
+      spec.aliases = {name_};
+      spec.volumes = Volumes(Props());
+      std::string source = count == 1 ? Path() : fmt::format("{}#{}", Path(), i);
+      if (std::string error = host.Run(spec, source); !error.empty()) return fmt::format("`{}`: {}", Path(), error);
+      for (const Json& sidecar : Props().value("sidecars", Json::array())) {
+        docker::RunSpec side;
+        std::string side_name = sidecar.value("name", "sidecar");
+        side.name = host.ContainerName(name_, fmt::format("{}-{}", i, side_name));
+        side.image = host.ImageOf(Path() + "#sidecar:" + side_name, sidecar.value("image", ""));
+        side.entrypoint = Strings(sidecar, "entrypoint");
+        side.args = Strings(sidecar, "args");
+        side.env = StringMap(sidecar, "env");
+        side.cpus = Num(sidecar, "cpu", 0);
+        side.memory_mib = Num(sidecar, "memory", 0);
+        side.network = "container:" + replica->name;  // shares the replica's network namespace
+        side.volumes = Volumes(Props());
+        if (std::string error = host.Run(side, fmt::format("{}/{}", source, side_name)); !error.empty()) {
+          return fmt::format("`{}` sidecar `{}`: {}", Path(), side_name, error);
+        }
+      }
+      for (int port : ports_) {
+        std::string why;
+        std::optional<int> host_port = docker::HostPort(host.Docker(), replica->name, port, &why);
+        if (!host_port) {
+          return fmt::format("`{}`: port {} of `{}` was not published ({})", Path(), port, replica->name, why);
+        }
+        replica->host_ports[port] = *host_port;
+      }
+      replica->started = Clock::now();
+      replicas_.push_back(std::move(replica));
+    }
+    prober_ = std::thread([this] { ProbeLoop(); });
+    return "";
+  }
+
+  auto WaitReady() -> std::string override {
+    auto deadline = Clock::now() + std::chrono::duration<double>(sim_.Options().ready_timeout_seconds);
+    std::unique_lock lock(mutex_);
+    bool ready = changed_.wait_until(lock, deadline, [&] {
+      if (stopping_) return true;
+      for (const auto& replica : replicas_) {
+        if (!replica->ready) return false;
+      }
+      return true;
+    });
+    if (ready) return "";
+    std::string waiting;
+    for (const auto& replica : replicas_) {
+      if (!replica->ready) waiting = replica->name;
+    }
+    lock.unlock();
+    std::string logs = sim_.Containers()->LastLogs(waiting, 15);
+    return fmt::format(
+        "`{}`: replica `{}` was not ready after {:.0f} s ({}); its last output:\n{}", Path(), waiting,
+        sim_.Options().ready_timeout_seconds,
+        readiness_.defined ? "its readiness check keeps failing"
+                           : (ports_.empty() ? "the container is not running" : "nothing listens on its port"),
+        logs.empty() ? "  (none)" : logs);
+  }
+
+  void Stop() override {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    if (prober_.joinable()) prober_.join();
+  }
+
+  auto Attribute(const std::string& name) -> std::optional<std::string> override {
+    if (ports_.empty()) return std::nullopt;
+    if (name == "internalUrl") return fmt::format("http://{}:{}", name_, ports_.front());
+    if ((name == "publicUrl" || name == "url") && !routes_.empty()) {
+      std::string router = sim_.IngressUrl();
+      if (router.empty()) return std::nullopt;
+      return router + (routes_.front() == "/" ? "" : routes_.front());
+    }
+    return std::nullopt;
+  }
+
+  auto Details() -> Json override {
+    Json replicas = Json::array();
+    std::lock_guard lock(mutex_);
+    for (const auto& replica : replicas_) {
+      Json entry = {{"container", replica->name}, {"ready", replica->ready.load()}};
+      if (!replica->host_ports.empty()) entry["url"] = fmt::format("http://127.0.0.1:{}", replica->host_ports.begin()->second);
+      Json ports = Json::object();
+      for (const auto& [port, host_port] : replica->host_ports) ports[std::to_string(port)] = host_port;
+      entry["ports"] = std::move(ports);
+      replicas.push_back(std::move(entry));
+    }
+    return {{"routes", routes_}, {"replicas", std::move(replicas)}};
+  }
+
+  // ---- RouteTarget
+  auto PickReplica() -> std::optional<int> override {
+    std::lock_guard lock(mutex_);
+    if (ports_.empty()) return std::nullopt;
+    for (size_t tries = 0; tries < replicas_.size(); ++tries) {
+      Replica& replica = *replicas_[next_++ % replicas_.size()];
+      if (replica.ready) return replica.host_ports[ports_.front()];
+    }
+    return std::nullopt;
+  }
+  auto TargetName() const -> std::string override { return name_; }
+
+ private:
+  struct Replica {
+    std::string name;
+    std::map<int, int> host_ports;  // container port -> 127.0.0.1 port
+    std::atomic<bool> ready{false};
+    int liveness_failures = 0;
+    Clock::time_point started;
+    Clock::time_point next_readiness;
+    Clock::time_point next_liveness;
+  };
+
+  auto Volumes(const Json& props) const -> std::vector<std::string> {
+    std::vector<std::string> out;
+    for (const Json& volume : props.value("volumes", Json::array())) {
+      std::string path = volume.value("path", "");
+      if (path.empty()) continue;
+      std::string source = volume.value("source", "");
+      std::string spec = path;  // no source: an anonymous volume, removed with the container
+      if (!source.empty()) {
+        bool host_dir = source.starts_with(".") || source.starts_with("/");
+        spec = (host_dir ? sim_.Containers()->HostPath(source) : source) + ":" + path;
+      }
+      if (volume.value("readOnly", false)) spec += source.empty() ? "" : ":ro";
+      out.push_back(spec);
+    }
+    return out;
+  }
+
+  auto Check(const ProbeSpec& probe, Replica& replica) -> bool {
+    if (!probe.command.empty()) {
+      return docker::Exec(sim_.Containers()->Docker(), replica.name, probe.command, std::chrono::seconds(10)) == 0;
+    }
+    auto it = replica.host_ports.find(probe.port);
+    if (it == replica.host_ports.end()) return false;
+    return HttpHealthy(it->second, probe.path);
+  }
+
+  // Without a readiness check a replica is ready when its first port
+  // accepts connections (or, with no port, once it runs).
+  auto DefaultReady(Replica& replica) -> bool {
+    if (ports_.empty()) return docker::IsRunning(sim_.Containers()->Docker(), replica.name);
+    return TcpOpen(replica.host_ports[ports_.front()]);
+  }
+
+  void SetReady(Replica& replica, bool ready) {
+    bool was = replica.ready.exchange(ready);
+    if (was != ready) {
+      if (ready) sim_.Log(Path(), fmt::format("{} is ready", replica.name));
+      else sim_.Log(Path(), fmt::format("{} is not ready; no traffic is routed to it", replica.name));
+      changed_.notify_all();
+    }
+  }
+
+  // Until a replica is first ready it is checked every 250 ms (so a run
+  // starts fast); then every `period`, like Kubernetes.
+  void ProbeLoop() {
+    auto tick = std::chrono::milliseconds(250);
+    while (true) {
+      {
+        std::unique_lock lock(mutex_);
+        if (changed_.wait_for(lock, tick, [&] { return stopping_; })) return;
+      }
+      for (auto& replica_ptr : replicas_) {
+        Replica& replica = *replica_ptr;
+        auto now = Clock::now();
+        double age = std::chrono::duration<double>(now - replica.started).count();
+        if (now >= replica.next_readiness) {
+          if (!readiness_.defined) {
+            SetReady(replica, DefaultReady(replica));
+            replica.next_readiness = now + std::chrono::seconds(replica.ready ? 2 : 0);
+          } else if (age >= readiness_.initial_delay) {
+            SetReady(replica, Check(readiness_, replica));
+            auto period = std::chrono::duration<double>(replica.ready ? readiness_.period : 0.25);
+            replica.next_readiness = now + std::chrono::duration_cast<Clock::duration>(period);
+          }
+        }
+        if (liveness_.defined && age >= liveness_.initial_delay && now >= replica.next_liveness) {
+          replica.next_liveness = now + std::chrono::duration_cast<Clock::duration>(
+                                            std::chrono::duration<double>(liveness_.period));
+          if (Check(liveness_, replica)) {
+            replica.liveness_failures = 0;
+          } else if (++replica.liveness_failures >= kLivenessFailures) {
+            sim_.Log(Path(), fmt::format("{} failed its liveness check {} times in a row; restarting it",
+                                         replica.name, kLivenessFailures));
+            SetReady(replica, false);
+            if (std::string error = sim_.Containers()->Restart(replica.name); !error.empty()) {
+              sim_.Log(Path(), "error: " + error);
+            }
+            // A restarted container may get other host ports.
+            for (int port : ports_) {
+              std::optional<int> host_port = docker::HostPort(sim_.Containers()->Docker(), replica.name, port);
+              std::lock_guard lock(mutex_);
+              if (host_port) replica.host_ports[port] = *host_port;
+            }
+            replica.liveness_failures = 0;
+            replica.started = Clock::now();
+            replica.next_readiness = replica.started;
+            replica.next_liveness = replica.started;
+          }
+        }
+      }
+    }
+  }
+
+  std::string name_;
+  std::vector<int> ports_;
+  std::vector<std::string> routes_;
+  ProbeSpec readiness_;
+  ProbeSpec liveness_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool stopping_ = false;
+  std::vector<std::unique_ptr<Replica>> replicas_;
+  size_t next_ = 0;
+  std::thread prober_;
+};
+
+// `sim.Container`: started in Bind(), because `hostPort` is a preflight
+// token that must be known before inflight code is resolved.
+class Container : public LiveResource {
+ public:
+  using LiveResource::LiveResource;
+
+  auto Bind() -> std::string override {
+    ContainerHost& host = *sim_.Containers();
+    docker::RunSpec spec;
+    spec.name = host.ContainerName(Props().value("name", resource_.id));
+    spec.image = host.ImageOf(Path(), Props().value("image", ""));
+    spec.env = StringMap(Props(), "env");
+    spec.args = Strings(Props(), "args");
+    if (Props().contains("entrypoint") && Props()["entrypoint"].is_string()) {
+      spec.entrypoint = {Props()["entrypoint"].get<std::string>()};
+    }
+    for (const std::string& volume : Strings(Props(), "volumes")) {
+      size_t colon = volume.find(':');
+      std::string source = colon == std::string::npos ? "" : volume.substr(0, colon);
+      bool host_dir = source.starts_with(".") || source.starts_with("/");
+      spec.volumes.push_back(host_dir ? host.HostPath(source) + volume.substr(colon) : volume);
+    }
+    std::string network = Props().value("network", "");
+    if (!network.empty()) spec.network = network;
+    container_port_ = static_cast<int>(Num(Props(), "containerPort", 0));
+    // With `network: "host"` the port is the host's own; nothing to publish.
+    if (container_port_ > 0 && network != "host") spec.publish = {container_port_};
+    spec.aliases = network.empty() ? std::vector<std::string>{Props().value("name", resource_.id)}
+                                   : std::vector<std::string>{};
+    name_ = spec.name;
+    if (std::string error = host.Run(spec, Path()); !error.empty()) return fmt::format("`{}`: {}", Path(), error);
+    if (container_port_ > 0) {
+      if (network == "host") {
+        host_port_ = container_port_;
+      } else {
+        std::string why;
+        std::optional<int> port = docker::HostPort(host.Docker(), name_, container_port_, &why);
+        if (!port) return fmt::format("`{}`: port {} of `{}` was not published ({})", Path(), container_port_, name_, why);
+        host_port_ = *port;
+      }
+    }
+    return "";
+  }
+
+  // Ready when the published port accepts connections (Wing waits the same way).
+  auto WaitReady() -> std::string override {
+    if (host_port_ <= 0) return "";
+    auto deadline = Clock::now() + std::chrono::duration<double>(sim_.Options().ready_timeout_seconds);
+    while (Clock::now() < deadline) {
+      if (TcpOpen(host_port_)) return "";
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return fmt::format("`{}`: nothing listened on port {} of `{}` after {:.0f} s; its last output:\n{}", Path(),
+                       container_port_, name_, sim_.Options().ready_timeout_seconds,
+                       sim_.Containers()->LastLogs(name_, 15));
+  }
+
+  auto Attribute(const std::string& name) -> std::optional<std::string> override {
+    if (name == "hostPort" && host_port_ > 0) return std::to_string(host_port_);
+    if (name == "url" && host_port_ > 0) return fmt::format("http://127.0.0.1:{}", host_port_);
+    return std::nullopt;
+  }
+
+ private:
+  std::string name_;
+  int container_port_ = 0;
+  int host_port_ = 0;
+};
+
+}  // namespace
+
+auto MakeWorkload(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource> {
+  return std::make_unique<Workload>(sim, resource);
+}
+
+auto MakeContainer(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource> {
+  return std::make_unique<Container>(sim, resource);
+}
+
+auto RunsInContainers(const std::string& type) -> bool {
+  return type == "containers.Workload" || type == "sim.Container" || type == "ex.Redis";
+}
+
+}  // namespace wdsl::runtime

@@ -1,0 +1,342 @@
+// Containers in the simulator with a real Docker engine (issue #5): image
+// builds and their cache, workloads with replicas, probes, routes and
+// bindings, Redis, cleanup after Ctrl-C and kill -9, and the message when
+// there is no engine. No registry is reachable, so every image is built
+// FROM scratch from host binaries: Debian's busybox-static, and Redis from
+// Debian's redis-server with its libraries. scripts/setup.sh installs them
+// and starts dockerd; these tests fail (never skip) without them.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/run_wdsl.h"
+#include "tests/running_app.h"
+
+namespace wdsl::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// A command's standard output (and its exit status).
+auto Shell(const std::string& command, int* status = nullptr) -> std::string {
+  std::string out;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return "";
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  int code = pclose(pipe);
+  if (status != nullptr) *status = WIFEXITED(code) ? WEXITSTATUS(code) : -1;
+  return out;
+}
+
+// Containers (or networks) of an app, by its label.
+auto Leftovers(const std::string& app) -> std::string {
+  return Shell("docker ps -aq --filter label=wdsl.app=" + app) +
+         Shell("docker network ls -q --filter label=wdsl.app=" + app);
+}
+
+void Executable(const std::string& path, const std::string& text) {
+  WriteFile(path, text);
+  fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                            fs::perms::others_read | fs::perms::others_exec);
+}
+
+// `<dir>/web`: busybox httpd FROM scratch serving /srv, with CGI scripts
+// that show the environment and call the bound bucket through the Resource API.
+void WriteWebContext(const std::string& dir) {
+  ASSERT_TRUE(fs::exists("/bin/busybox")) << "install busybox-static (scripts/setup.sh does)";
+  ASSERT_NE(Shell("ldd /bin/busybox").find("not a dynamic executable"), std::string::npos)
+      << "/bin/busybox is dynamically linked; install Debian's busybox-static (scripts/setup.sh does)";
+  fs::create_directories(dir + "/web/srv/cgi-bin");
+  fs::copy_file("/bin/busybox", dir + "/web/busybox", fs::copy_options::overwrite_existing);
+  WriteFile(dir + "/web/Dockerfile", R"(FROM scratch
+COPY busybox /bin/busybox
+COPY srv /srv
+ENTRYPOINT ["/bin/busybox"]
+CMD ["httpd", "-f", "-p", "8080", "-h", "/srv"]
+)");
+  WriteFile(dir + "/web/srv/index.html", "hello from busybox\n");
+  WriteFile(dir + "/web/srv/healthz", "ok\n");
+  WriteFile(dir + "/web/srv/gate/ready", "ready\n");
+  const std::string bb = "/bin/busybox";
+  Executable(dir + "/web/srv/cgi-bin/env", "#!/bin/busybox sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\n" + bb +
+                                                 " env\necho \"host=$(" + bb + " hostname)\"\n");
+  auto call = [&](const std::string& op, const std::string& args) {
+    return "#!/bin/busybox sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\n" + bb +
+           " wget -q -O - --header \"Authorization: Bearer $WING_UP_TOKEN\" --post-data '{\"args\": " + args +
+           "}' \"$WING_UP_URL/" + op + "\" 2>&1\necho \"status=$?\"\n";
+  };
+  Executable(dir + "/web/srv/cgi-bin/put", call("put", R"(["k", "from a container"])"));
+  Executable(dir + "/web/srv/cgi-bin/get", call("get", R"(["k"])"));
+}
+
+auto Get(const std::string& url, const std::string& path) -> std::pair<int, std::string> {
+  httplib::Client client(url);
+  client.set_connection_timeout(5, 0);
+  client.set_read_timeout(10, 0);
+  auto res = client.Get(path);
+  if (!res) return {-1, httplib::to_string(res.error())};
+  return {res->status, res->body};
+}
+
+// Polls until `path` answers `status` (or 30 s pass).
+auto WaitForStatus(const std::string& url, const std::string& path, int status) -> bool {
+  auto end = Clock::now() + std::chrono::seconds(30);
+  while (Clock::now() < end) {
+    if (Get(url, path).first == status) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
+auto Endpoints(const std::string& dir) -> nlohmann::json {
+  return nlohmann::json::parse(ReadFile(dir + "/.wdsl/endpoints.json"), nullptr, false);
+}
+
+constexpr const char* kWebApp = R"(bring cloud;
+bring containers;
+let up = new cloud.Bucket() as "uploads";
+let web = new containers.Workload(
+  name: "web",
+  image: "./web",
+  port: 8080,
+  replicas: 2,
+  env: { "GREETING" => "hello from wdsl" },
+  readiness: containers.Probe { path: "/healthz", period: 1s },
+  public: true,
+  bindings: { "UP" => up.allow(["put"]) },
+) as "web";
+let gate = new containers.Workload(
+  name: "gate",
+  image: "./web",
+  port: 8080,
+  entrypoint: ["/bin/busybox", "sh", "-c"],
+  args: ["/bin/busybox mkdir -p /tmp && /bin/busybox touch /tmp/alive && exec /bin/busybox httpd -f -p 8080 -h /srv"],
+  readiness: containers.Probe { path: "/gate/ready", period: 1s },
+  liveness: containers.Probe { command: ["/bin/busybox", "test", "-f", "/tmp/alive"], period: 1s },
+  routes: ["/gate"],
+  public: true,
+) as "gate";
+let api = new cloud.Api() as "api";
+api.get("/k", inflight (req: cloud.ApiRequest): cloud.ApiResponse => {
+  return cloud.ApiResponse { status: 200, body: up.tryGet("k") ?? "missing" };
+});
+)";
+
+TEST(DockerBuild, SecondBuildRunsNoDockerBuildAndAChangeRebuilds) {
+  std::string dir = TempDir("dbuild");
+  ASSERT_NO_FATAL_FAILURE(WriteWebContext(dir));
+  WriteFile(dir + "/main.w", kWebApp);
+  RunResult first = RunWdsl({"build", "main.w"}, dir);
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_NE(first.err.find(" built in "), std::string::npos) << first.err;
+  EXPECT_NE(first.err.find("wdsl-wdsl-test-"), std::string::npos) << "tagged wdsl-<app>-<name>:<hash>: " << first.err;
+
+  auto start = Clock::now();
+  RunResult second = RunWdsl({"build", "main.w"}, dir);
+  double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.err.find(" built in "), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("up to date (no build)"), std::string::npos) << second.err;
+  std::cout << "no-op wdsl build with 2 workloads of one local image: " << ms << " ms\n";
+
+  WriteFile(dir + "/web/srv/index.html", "changed\n");
+  RunResult third = RunWdsl({"build", "main.w"}, dir);
+  ASSERT_EQ(third.exit_code, 0) << third.err;
+  EXPECT_NE(third.err.find(" built in "), std::string::npos) << "a changed file rebuilds: " << third.err;
+
+  // A Dockerfile that fails: the build log says why, the exit code is 1,
+  // and the previous output is kept.
+  std::string manifest = ReadFile(dir + "/target/main.sim/simulator.json");
+  WriteFile(dir + "/web/Dockerfile", "FROM scratch\nCOPY missing-file /x\n");
+  RunResult broken = RunWdsl({"build", "main.w"}, dir);
+  EXPECT_EQ(broken.exit_code, 1) << broken.err;
+  EXPECT_NE(broken.err.find("missing-file"), std::string::npos) << broken.err;
+  EXPECT_EQ(ReadFile(dir + "/target/main.sim/simulator.json"), manifest);
+  fs::remove_all(dir);
+}
+
+TEST(DockerRun, WorkloadsRoutesProbesBindingsThenCtrlC) {
+  std::string dir = TempDir("drun");
+  std::string app = fs::path(dir).filename().string();
+  ASSERT_NO_FATAL_FAILURE(WriteWebContext(dir));
+  WriteFile(dir + "/main.w", kWebApp);
+  RunningApp run(dir, {"--sim", "main.w", "--port", "0"});
+  std::string api = run.WaitForUrl("root/Default/api", 120);
+  ASSERT_FALSE(api.empty()) << run.Out() << run.Err();
+  nlohmann::json endpoints = Endpoints(dir);
+  std::string ingress = endpoints["ingress"].value("url", "");
+  ASSERT_TRUE(ingress.starts_with("http://127.0.0.1:")) << endpoints;
+  EXPECT_EQ(endpoints["root/Default/web"]["replicas"].size(), 2u) << endpoints;
+  EXPECT_EQ(endpoints["root/Default/web"].value("url", ""), ingress) << endpoints;
+  EXPECT_EQ(endpoints["root/Default/gate"].value("url", ""), ingress + "/gate") << endpoints;
+
+  // Each replica straight on its own published port.
+  for (const auto& replica : endpoints["root/Default/web"]["replicas"]) {
+    EXPECT_EQ(Get(replica.value("url", ""), "/healthz").first, 200) << replica;
+  }
+  // Through the router: longest prefix wins, path forwarded unchanged.
+  EXPECT_EQ(Get(ingress, "/").second, "hello from busybox\n");
+  EXPECT_EQ(Get(ingress, "/gate/ready").second, "ready\n");
+
+  // env, and the bindings' connection strings; two replicas share traffic.
+  std::set<std::string> hosts;
+  std::string env;
+  for (int i = 0; i < 6; ++i) {
+    auto [status, body] = Get(ingress, "/cgi-bin/env");
+    ASSERT_EQ(status, 200) << body;
+    env = body;
+    size_t at = body.find("host=");
+    if (at != std::string::npos) hosts.insert(body.substr(at, body.find('\n', at) - at));
+  }
+  EXPECT_EQ(hosts.size(), 2u) << "round robin over both replicas";
+  EXPECT_NE(env.find("GREETING=hello from wdsl"), std::string::npos) << env;
+  EXPECT_NE(env.find("WING_UP_URL=http://"), std::string::npos) << env;
+  EXPECT_NE(env.find("/v1/root/Default/uploads"), std::string::npos) << env;
+  EXPECT_NE(env.find("WING_UP_TOKEN="), std::string::npos) << env;
+
+  // The container calls the bound operation (200) and an unbound one (403).
+  auto put = Get(ingress, "/cgi-bin/put");
+  EXPECT_NE(put.second.find("status=0"), std::string::npos) << put.second;
+  EXPECT_EQ(Get(api, "/k").second, "from a container");
+  auto get = Get(ingress, "/cgi-bin/get");
+  EXPECT_NE(get.second.find("403"), std::string::npos) << get.second;
+  EXPECT_EQ(get.second.find("status=0"), std::string::npos) << get.second;
+
+  // Readiness gates routing: no ready replica -> 502, ready again -> 200.
+  std::string gate = endpoints["root/Default/gate"]["replicas"][0].value("container", "");
+  ASSERT_FALSE(gate.empty());
+  Shell("docker exec " + gate + " /bin/busybox rm /srv/gate/ready");
+  EXPECT_TRUE(WaitForStatus(ingress, "/gate/x", 502)) << run.Out();
+  auto bad = Get(ingress, "/gate/x");
+  EXPECT_NE(bad.second.find("workload `gate` has no ready replica"), std::string::npos) << bad.second;
+  Shell("docker exec " + gate + " /bin/busybox sh -c 'echo ready > /srv/gate/ready'");
+  EXPECT_TRUE(WaitForStatus(ingress, "/gate/ready", 200)) << run.Out();
+
+  // Liveness: three failed checks restart the container.
+  Shell("docker exec " + gate + " /bin/busybox rm /tmp/alive");
+  auto end = Clock::now() + std::chrono::seconds(30);
+  while (Clock::now() < end && run.Out().find("restarting it") == std::string::npos) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_NE(run.Out().find(gate + " failed its liveness check 3 times in a row; restarting it"), std::string::npos)
+      << run.Out();
+  EXPECT_TRUE(WaitForStatus(ingress, "/gate/ready", 200)) << "ready again after the restart: " << run.Out();
+
+  EXPECT_FALSE(Leftovers(app).empty());
+  EXPECT_EQ(run.SignalAndWait(SIGINT), 0) << run.Err();
+  EXPECT_EQ(Leftovers(app), "") << "Ctrl-C removes every container and the network";
+  fs::remove_all(dir);
+}
+
+TEST(DockerRun, KillNineLeftoversAreRemovedByTheNextStart) {
+  std::string dir = TempDir("dkill");
+  std::string app = fs::path(dir).filename().string();
+  ASSERT_NO_FATAL_FAILURE(WriteWebContext(dir));
+  WriteFile(dir + "/main.w", R"(bring containers;
+let web = new containers.Workload(name: "web", image: "./web", port: 8080, public: true) as "web";
+)");
+  {
+    RunningApp run(dir, {"main.w", "--port", "0"});
+    ASSERT_FALSE(run.WaitForUrl("ingress", 120).empty()) << run.Out() << run.Err();
+    EXPECT_EQ(run.SignalAndWait(SIGKILL), 128 + SIGKILL);
+  }
+  ASSERT_FALSE(Leftovers(app).empty()) << "kill -9 cannot clean up";
+  RunningApp again(dir, {"main.w", "--port", "0"});
+  std::string ingress = again.WaitForUrl("ingress", 120);
+  ASSERT_FALSE(ingress.empty()) << again.Out() << again.Err();
+  EXPECT_NE(again.Err().find("left by an earlier run that did not stop cleanly"), std::string::npos) << again.Err();
+  EXPECT_EQ(Get(ingress, "/").first, 200);
+  EXPECT_EQ(again.SignalAndWait(SIGTERM), 0) << again.Err();
+  EXPECT_EQ(Leftovers(app), "");
+  fs::remove_all(dir);
+}
+
+// Redis from Debian's redis-server and the libraries it links, FROM scratch.
+auto BuildRedisImage() -> std::string {
+  std::string dir = TempDir("redis-image");
+  std::string binary = "/usr/bin/redis-server";
+  if (!fs::exists(binary)) return "";
+  std::vector<std::string> files = {binary};
+  std::istringstream ldd(Shell("ldd " + binary));
+  for (std::string line; std::getline(ldd, line);) {
+    size_t slash = line.find('/');
+    if (slash == std::string::npos) continue;
+    files.push_back(line.substr(slash, line.find(' ', slash) - slash));
+  }
+  for (const std::string& file : files) {
+    fs::create_directories(dir + "/root" + fs::path(file).parent_path().string());
+    fs::copy_file(fs::canonical(file), dir + "/root" + file, fs::copy_options::overwrite_existing);
+  }
+  WriteFile(dir + "/Dockerfile", R"(FROM scratch
+COPY root /
+EXPOSE 6379
+ENTRYPOINT ["/usr/bin/redis-server", "--protected-mode", "no", "--save", "", "--appendonly", "no"]
+)");
+  int status = 0;
+  std::string out = Shell("docker build -q -t wdsl-test-redis:7 " + dir, &status);
+  fs::remove_all(dir);
+  return status == 0 ? "wdsl-test-redis:7" : "";
+}
+
+TEST(DockerRedis, InflightCodeAndBoundContainersUseRedis) {
+  std::string image = BuildRedisImage();
+  ASSERT_FALSE(image.empty()) << "install redis-server (scripts/setup.sh does)";
+  std::string dir = TempDir("dredis");
+  WriteFile(dir + "/main.w", R"(bring ex;
+let cache = new ex.Redis() as "cache";
+test "set, get, hashes and sets" {
+  cache.set("k", "v");
+  assert(cache.get("k") == "v");
+  assert(cache.get("missing") == nil);
+  assert(cache.hset("h", "f", "1") == 1);
+  assert(cache.hget("h", "f") == "1");
+  cache.sadd("s", "a");
+  cache.sadd("s", "b");
+  assert(cache.smembers("s").length == 2);
+  assert(cache.del("k") == 1);
+  assert(cache.url().startsWith("redis://127.0.0.1:"));
+}
+test "each test has its own server" {
+  assert(cache.get("k") == nil);
+}
+)");
+  setenv("WDSL_REDIS_IMAGE", image.c_str(), 1);
+  RunResult run = RunWdsl({"test", "main.w"}, dir);
+  unsetenv("WDSL_REDIS_IMAGE");
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("2 passed, 0 failed"), std::string::npos) << run.out << run.err;
+  EXPECT_EQ(Leftovers(fs::path(dir).filename().string()), "");
+  fs::remove_all(dir);
+}
+
+TEST(DockerMissing, SaysHowToGetDockerAndExits2) {
+  std::string dir = TempDir("dnone");
+  ASSERT_NO_FATAL_FAILURE(WriteWebContext(dir));
+  WriteFile(dir + "/main.w", kWebApp);
+  setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock", 1);
+  RunResult build = RunWdsl({"build", "main.w"}, dir);
+  EXPECT_FALSE(fs::exists(dir + "/target/main.sim")) << "a build without its images writes nothing";
+  RunResult run = RunWdsl({"run", "main.w", "--port", "0"}, dir);
+  unsetenv("DOCKER_HOST");
+  for (const RunResult* result : {&build, &run}) {
+    EXPECT_EQ(result->exit_code, 2) << result->out << result->err;
+    EXPECT_NE(result->err.find("the engine does not answer at DOCKER_HOST=unix:///nonexistent/docker.sock"),
+              std::string::npos)
+        << result->err;
+    EXPECT_NE(result->err.find("apt-get install docker.io"), std::string::npos) << result->err;
+  }
+  EXPECT_FALSE(fs::exists(dir + "/.wdsl/endpoints.json")) << "nothing started";
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace wdsl::testing
