@@ -18,7 +18,7 @@ runs="${1:-10}"
 wdsl="$root/build/cli/wdsl"
 [[ -x "$wdsl" ]] || { echo "bench_containers: build first (make build)" >&2; exit 2; }
 docker info >/dev/null 2>&1 || { echo "bench_containers: no Docker engine answers (scripts/docker.sh)" >&2; exit 2; }
-ldd /bin/busybox 2>&1 | grep -q "not a dynamic" || { echo "bench_containers: needs busybox-static" >&2; exit 2; }
+[[ "$(ldd /bin/busybox 2>&1 || true)" == *"not a dynamic"* ]] || { echo "bench_containers: needs busybox-static" >&2; exit 2; }
 
 work="$(mktemp -d /tmp/wdsl-bench-containers.XXXXXX)"
 app="$work/benchapp"

@@ -16,11 +16,31 @@ auto EnsureAppImages(const std::map<std::string, nlohmann::json>& images, const 
   }
   if (jobs.empty()) return 0;
   docker::CliRunner runner;
-  if (std::string problem = docker::CheckEngine(runner, !runner.Binary().empty()); !problem.empty()) {
-    out << "wdsl: " << problem << "\n";
-    return 2;
-  }
   auto started = std::chrono::steady_clock::now();
+  // The common case, every image there, costs one docker call; only
+  // otherwise is the engine checked (`docker info`) for a clear message.
+  std::vector<std::string> all;
+  for (const docker::ImageJob& job : jobs) all.insert(all.end(), job.tags.begin(), job.tags.end());
+  bool everything_there = !runner.Binary().empty() && docker::ExistingImages(runner, all).size() == all.size();
+  if (everything_there) {
+    if (!options.quiet_cached) {
+      for (const docker::ImageJob& job : jobs) {
+        docker::ImageOutcome outcome;
+        outcome.job = job;
+        outcome.state = job.local ? docker::ImageState::kCached : docker::ImageState::kPresent;
+        out << "image " << docker::DescribeOutcome(outcome) << "\n";
+      }
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      out << fmt::format("images: {} ready ({} unchanged) in {:.2f} s\n", jobs.size(), jobs.size(), seconds);
+    }
+    return 0;
+  }
+  {
+    if (std::string problem = docker::CheckEngine(runner, !runner.Binary().empty()); !problem.empty()) {
+      out << "wdsl: " << problem << "\n";
+      return 2;
+    }
+  }
   int failed = 0;
   int cached = 0;
   docker::EnsureImages(runner, jobs, options.parallel, [&](const docker::ImageOutcome& outcome) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -55,6 +56,16 @@ auto TcpOpen(int port) -> bool {
   address.sin_port = htons(static_cast<uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   bool open = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  if (open) {
+    // Docker's port proxy accepts for a container that is not listening
+    // yet, then closes at once; a real server keeps the connection open
+    // (or greets). Closed within 150 ms means nothing listens behind it.
+    pollfd poll_fd{fd, POLLIN, 0};
+    if (::poll(&poll_fd, 1, 150) > 0 && (poll_fd.revents & (POLLIN | POLLHUP)) != 0) {
+      char byte = 0;
+      open = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+    }
+  }
   ::close(fd);
   return open;
 }

@@ -5,13 +5,13 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include <utility>  // std::exchange, which boost/asio/awaitable.hpp (1.74) uses without including it
 
-#include <boost/asio.hpp>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 
 #include <atomic>
+#include <condition_variable>
+#include <sstream>
 #include <mutex>
 #include <cstdlib>
 #include <thread>
@@ -79,31 +79,47 @@ auto CliRunner::Run(const std::vector<std::string>& args, std::chrono::milliseco
     result.err = "the `docker` command was not found";
     return result;
   }
+  // Plain pipes and threads rather than Boost.Asio: with an io_context,
+  // Boost 1.74 can report exit status 0 for a command that failed.
   try {
-    boost::asio::io_context ios;
-    std::future<std::string> out;
-    std::future<std::string> err;
-    std::unique_ptr<bp::child> child;
+    bp::ipstream out;
+    bp::ipstream err;
+    bp::opstream in;
     std::unique_lock spawning(spawn_mutex);
-    if (input.empty()) {
-      child = std::make_unique<bp::child>(binary_, bp::args(args), bp::std_in < bp::null, bp::std_out > out,
-                                          bp::std_err > err, ios, ChildSetup{});
-    } else {
-      child = std::make_unique<bp::child>(binary_, bp::args(args), bp::std_in < boost::asio::buffer(input),
-                                          bp::std_out > out, bp::std_err > err, ios, ChildSetup{});
-    }
+    bp::child child(binary_, bp::args(args), bp::std_in < in, bp::std_out > out, bp::std_err > err, ChildSetup{});
     spawning.unlock();
-    ios.run_for(timeout);
-    if (!ios.stopped()) {
-      result.timed_out = true;
-      std::error_code ec;
-      child->terminate(ec);
-      ios.run_for(std::chrono::seconds(2));
+    std::mutex mutex;
+    std::condition_variable finished;
+    bool done = false;
+    std::thread watchdog([&] {
+      std::unique_lock lock(mutex);
+      if (!finished.wait_for(lock, timeout, [&] { return done; })) {
+        result.timed_out = true;
+        std::error_code ec;
+        child.terminate(ec);
+      }
+    });
+    std::thread errors([&] {
+      std::ostringstream text;
+      text << err.rdbuf();
+      result.err = text.str();
+    });
+    if (!input.empty()) in << input;
+    in.flush();
+    in.pipe().close();
+    std::ostringstream text;
+    text << out.rdbuf();
+    result.out = text.str();
+    errors.join();
+    std::error_code ec;
+    child.wait(ec);
+    {
+      std::lock_guard lock(mutex);
+      done = true;
     }
-    child->wait();
-    if (out.wait_for(std::chrono::seconds(0)) == std::future_status::ready) result.out = out.get();
-    if (err.wait_for(std::chrono::seconds(0)) == std::future_status::ready) result.err = err.get();
-    result.exit_code = result.timed_out ? -1 : child->exit_code();
+    finished.notify_all();
+    watchdog.join();
+    result.exit_code = result.timed_out ? -1 : child.exit_code();
   } catch (const std::exception& error) {
     result.exit_code = -1;
     result.err = fmt::format("cannot run `{}`: {}", binary_, error.what());

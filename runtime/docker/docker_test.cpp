@@ -109,6 +109,7 @@ TEST(ImageJobs, BuildsASharedContextOnce) {
 TEST(EnsureImages, RunsNoBuildWhenEveryTagExists) {
   FakeRunner runner;  // every `image inspect` succeeds
   std::vector<ImageOutcome> outcomes = EnsureImages(runner, ImageJobs(TwoWorkloadsOneContext(), "/app", "a"), 2, {});
+  EXPECT_EQ(runner.Commands().size(), 1u) << "one batch inspect, nothing else";
   EXPECT_TRUE(runner.CommandsStarting("build").empty());
   EXPECT_TRUE(runner.CommandsStarting("pull").empty());
   for (const ImageOutcome& outcome : outcomes) EXPECT_NE(outcome.state, ImageState::kFailed);
@@ -133,12 +134,23 @@ TEST(EnsureImages, BuildsMissingTagsWithLabelsAndPullsMissingImages) {
 TEST(EnsureImages, TagsInsteadOfBuildingWhenOneTagExists) {
   FakeRunner runner;
   runner.answer = [](const std::string& command) {
-    bool missing = command == "image inspect --format {{.Id}} wdsl-a-worker:h1";
-    return Result{missing ? 1 : 0, "", "", false};
+    // The batch inspect finds every image but the worker's tag.
+    if (command.starts_with("image inspect") && command.find("wdsl-a-worker:h1") != std::string::npos) {
+      return Result{1, "sha256:1\nsha256:2\n\n", "Error: No such image: wdsl-a-worker:h1", false};
+    }
+    return Result{0, "", "", false};
   };
   EnsureImages(runner, ImageJobs(TwoWorkloadsOneContext(), "/app", "a"), 1, {});
   EXPECT_TRUE(runner.CommandsStarting("build").empty());
   EXPECT_THAT(runner.CommandsStarting("tag"), ElementsAre("tag wdsl-a-web:h1 wdsl-a-worker:h1"));
+}
+
+TEST(ExistingImages, NoEngineMeansNoImage) {
+  FakeRunner runner;
+  runner.answer = [](const std::string&) {
+    return Result{1, "\n", "Cannot connect to the Docker daemon at unix:///x.sock", false};
+  };
+  EXPECT_TRUE(ExistingImages(runner, {"a:1", "b:2"}).empty());
 }
 
 TEST(EnsureImages, AFailedPullSaysWhatToCheck) {

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <set>
+#include <sstream>
 #include <thread>
 
 namespace wdsl::docker {
@@ -27,13 +29,13 @@ auto Exists(Runner& runner, const std::string& image) -> bool {
   return runner.Run({"image", "inspect", "--format", "{{.Id}}", image}, std::chrono::seconds(30)).Ok();
 }
 
-void Build(Runner& runner, ImageOutcome& outcome, const std::string& app) {
+void Build(Runner& runner, ImageOutcome& outcome, const std::string& app, const std::set<std::string>& existing) {
   const ImageJob& job = outcome.job;
   // Every tag of this hash exists: nothing to do, not even a build-cache check.
   bool all = true;
   bool any = false;
   for (const std::string& tag : job.tags) {
-    bool exists = Exists(runner, tag);
+    bool exists = existing.count(tag) > 0;
     all = all && exists;
     any = any || exists;
   }
@@ -67,7 +69,7 @@ void Build(Runner& runner, ImageOutcome& outcome, const std::string& app) {
   // tag the existing image, no build.
   std::string source;
   for (const std::string& tag : job.tags) {
-    if (Exists(runner, tag)) source = tag;
+    if (existing.count(tag) > 0) source = tag;
   }
   for (const std::string& tag : job.tags) {
     if (tag == source) continue;
@@ -81,9 +83,9 @@ void Build(Runner& runner, ImageOutcome& outcome, const std::string& app) {
   outcome.state = ImageState::kCached;
 }
 
-void Pull(Runner& runner, ImageOutcome& outcome) {
+void Pull(Runner& runner, ImageOutcome& outcome, const std::set<std::string>& existing) {
   const std::string& image = outcome.job.tags.front();
-  if (Exists(runner, image)) {
+  if (existing.count(image) > 0 || Exists(runner, image)) {
     outcome.state = ImageState::kPresent;
     return;
   }
@@ -100,6 +102,28 @@ void Pull(Runner& runner, ImageOutcome& outcome) {
 }
 
 }  // namespace
+
+auto ExistingImages(Runner& runner, const std::vector<std::string>& images) -> std::set<std::string> {
+  std::set<std::string> found;
+  if (images.empty()) return found;
+  // One call for all (each docker command costs ~80 ms): missing ones make
+  // it fail, but the ones found are still printed, one line each, in order.
+  std::vector<std::string> args = {"image", "inspect", "--format", "{{.Id}}"};
+  args.insert(args.end(), images.begin(), images.end());
+  Result result = runner.Run(args, std::chrono::seconds(30));
+  if (result.Ok()) return {images.begin(), images.end()};
+  // Which ones failed: the daemon names each missing image in stderr. The
+  // others must account for every ID printed; anything else (no engine)
+  // means none is known to exist.
+  size_t ids = 0;
+  std::istringstream lines(result.out);
+  for (std::string line; std::getline(lines, line);) ids += line.starts_with("sha256:") ? 1 : 0;
+  for (const std::string& image : images) {
+    if (result.err.find(image) == std::string::npos) found.insert(image);
+  }
+  if (found.size() != ids) found.clear();
+  return found;
+}
 
 auto ImageJobs(const std::map<std::string, nlohmann::json>& images, const std::filesystem::path& app_dir,
                const std::string& app) -> std::vector<ImageJob> {
@@ -144,6 +168,9 @@ auto ImageJobs(const std::map<std::string, nlohmann::json>& images, const std::f
 auto EnsureImages(Runner& runner, const std::vector<ImageJob>& jobs, int parallel,
                   const std::function<void(const ImageOutcome&)>& progress) -> std::vector<ImageOutcome> {
   std::vector<ImageOutcome> outcomes(jobs.size());
+  std::vector<std::string> all;
+  for (const ImageJob& job : jobs) all.insert(all.end(), job.tags.begin(), job.tags.end());
+  const std::set<std::string> existing = ExistingImages(runner, all);
   std::atomic<size_t> next{0};
   std::mutex report;
   auto worker = [&] {
@@ -152,9 +179,9 @@ auto EnsureImages(Runner& runner, const std::vector<ImageJob>& jobs, int paralle
       outcome.job = jobs[i];
       auto started = Clock::now();
       if (outcome.job.local) {
-        Build(runner, outcome, outcome.job.app);
+        Build(runner, outcome, outcome.job.app, existing);
       } else {
-        Pull(runner, outcome);
+        Pull(runner, outcome, existing);
       }
       outcome.seconds = Seconds(started);
       if (progress) {

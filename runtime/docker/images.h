@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,9 @@ auto ImageJobs(const std::map<std::string, nlohmann::json>& images, const std::f
 // `progress` (from worker threads, one call at a time) as each finishes.
 auto EnsureImages(Runner& runner, const std::vector<ImageJob>& jobs, int parallel,
                   const std::function<void(const ImageOutcome&)>& progress) -> std::vector<ImageOutcome>;
+
+// Which of `images` (tags or references) the engine has, in one docker call.
+auto ExistingImages(Runner& runner, const std::vector<std::string>& images) -> std::set<std::string>;
 
 // "web  wdsl-app-web:3f2a...  cached" style line for people.
 auto DescribeOutcome(const ImageOutcome& outcome) -> std::string;
