@@ -54,7 +54,13 @@ auto RunOne(const ir::Program& program, const ir::TestCase& test, const fs::path
       outcome.error = "the simulator did not start: " + error;
     } else {
       try {
-        sim.RunClosure(test.closure, {}, test.path);
+        // The simulator's copy: its preflight tokens (`${wdsl#...}`, such as a
+        // container's hostPort) are resolved.
+        const nlohmann::json* closure = &test.closure;
+        for (const ir::TestCase& resolved : sim.GetProgram().tests) {
+          if (resolved.path == test.path) closure = &resolved.closure;
+        }
+        sim.RunClosure(*closure, {}, test.path);
         outcome.passed = true;
       } catch (const ir::ThrownError& error) {
         outcome.error = error.what();

@@ -4,6 +4,9 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <map>
 #include <thread>
 
@@ -47,17 +50,6 @@ struct Router::Impl {
                       "text/plain");
       return;
     }
-    // One keep-alive client per backend port and server thread: httplib's
-    // handler threads are a pool, so connections are reused across requests.
-    thread_local std::map<int, std::unique_ptr<httplib::Client>> clients;
-    std::unique_ptr<httplib::Client>& client = clients[*replica];
-    if (!client) {
-      client = std::make_unique<httplib::Client>("127.0.0.1", *replica);
-      client->set_keep_alive(true);
-      client->set_tcp_nodelay(true);
-      client->set_connection_timeout(5);
-      client->set_read_timeout(300);
-    }
     httplib::Request forward;
     forward.method = req.method;
     forward.path = req.target.empty() ? req.path : req.target;
@@ -68,28 +60,55 @@ struct Router::Impl {
     forward.headers.emplace("X-Forwarded-Proto", "http");
     if (req.has_header("Host")) forward.headers.emplace("X-Forwarded-Host", req.get_header_value("Host"));
     forward.body = req.body;
-    httplib::Result result = client->send(forward);
-    if (!result && result.error() != httplib::Error::Connection) {
-      // A kept-alive connection the backend closed meanwhile (servers such
-      // as busybox httpd close after every answer): once more on a new one.
-      client = std::make_unique<httplib::Client>("127.0.0.1", *replica);
-      client->set_keep_alive(true);
-      client->set_tcp_nodelay(true);
-      client->set_connection_timeout(5);
-      client->set_read_timeout(300);
-      result = client->send(forward);
-    }
-    if (!result) {
-      client.reset();  // a broken connection is not reused
+
+    // The backend is read on a thread of its own, so the answer can stream
+    // to the client while it arrives (server-sent events, long downloads):
+    // a handler must return before httplib writes, and httplib pulls the
+    // body from the provider below afterwards.
+    auto stream = std::make_shared<Stream>();
+    int port = *replica;
+    std::thread([stream, forward = std::move(forward), port]() mutable {
+      httplib::Client client("127.0.0.1", port);
+      client.set_tcp_nodelay(true);
+      client.set_connection_timeout(5);
+      client.set_read_timeout(300);
+      forward.response_handler = [stream](const httplib::Response& response) {
+        std::lock_guard lock(stream->mutex);
+        stream->status = response.status;
+        stream->headers = response.headers;
+        stream->has_headers = true;
+        stream->changed.notify_all();
+        return !stream->cancelled;
+      };
+      forward.content_receiver = [stream](const char* data, size_t size, uint64_t, uint64_t) {
+        std::unique_lock lock(stream->mutex);
+        // At most 1 MiB waits for a slow client: the backend is paused, not buffered whole.
+        stream->changed.wait(lock, [&] { return stream->buffered < (1u << 20) || stream->cancelled; });
+        if (stream->cancelled) return false;
+        stream->chunks.emplace_back(data, size);
+        stream->buffered += size;
+        stream->changed.notify_all();
+        return true;
+      };
+      httplib::Result result = client.send(forward);
+      std::lock_guard lock(stream->mutex);
+      if (!result) stream->error = httplib::to_string(result.error());
+      stream->done = true;
+      stream->changed.notify_all();
+    }).detach();
+
+    std::unique_lock lock(stream->mutex);
+    stream->changed.wait(lock, [&] { return stream->has_headers || stream->done; });
+    if (!stream->has_headers) {
       res.status = 502;
       res.set_content(fmt::format("502 Bad Gateway: workload `{}` (127.0.0.1:{}) did not answer: {}\n",
-                                  target->TargetName(), *replica, httplib::to_string(result.error())),
+                                  target->TargetName(), port, stream->error),
                       "text/plain");
       return;
     }
-    res.status = result->status;
+    res.status = stream->status;
     std::string content_type = "application/octet-stream";
-    for (const auto& [name, value] : result->headers) {
+    for (const auto& [name, value] : stream->headers) {
       if (HopByHop(name)) continue;
       if (name == "Content-Type" || name == "content-type") {
         content_type = value;
@@ -97,8 +116,62 @@ struct Router::Impl {
       }
       res.headers.emplace(name, value);
     }
-    res.set_content(result->body, content_type);
+    bool no_body = req.method == "HEAD" || res.status == 204 || res.status == 304 || res.status < 200;
+    // Short answers are usually complete by now: sent with a Content-Length.
+    stream->changed.wait_for(lock, std::chrono::milliseconds(2), [&] { return stream->done; });
+    if (stream->done || no_body) {
+      std::string body;
+      for (const std::string& chunk : stream->chunks) body += chunk;
+      if (no_body) {
+        stream->cancelled = true;
+        stream->changed.notify_all();
+      }
+      res.set_content(body, content_type);
+      return;
+    }
+    lock.unlock();
+    res.set_chunked_content_provider(
+        content_type,
+        [stream](size_t, httplib::DataSink& sink) {
+          std::unique_lock lock(stream->mutex);
+          stream->changed.wait(lock, [&] { return !stream->chunks.empty() || stream->done; });
+          while (!stream->chunks.empty()) {
+            std::string chunk = std::move(stream->chunks.front());
+            stream->chunks.pop_front();
+            stream->buffered -= chunk.size();
+            stream->changed.notify_all();
+            lock.unlock();
+            bool written = sink.write(chunk.data(), chunk.size());
+            lock.lock();
+            if (!written) {
+              stream->cancelled = true;
+              stream->changed.notify_all();
+              return false;
+            }
+          }
+          if (stream->done) sink.done();
+          return true;
+        },
+        [stream](bool) {
+          std::lock_guard lock(stream->mutex);
+          stream->cancelled = true;  // the client went away: stop reading the backend
+          stream->changed.notify_all();
+        });
   }
+
+  // One forwarded answer on its way from the backend thread to the client.
+  struct Stream {
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool has_headers = false;
+    bool done = false;
+    bool cancelled = false;
+    int status = 0;
+    httplib::Headers headers;
+    std::deque<std::string> chunks;
+    size_t buffered = 0;
+    std::string error;
+  };
 };
 
 Router::Router(Simulator& sim) : impl_(std::make_unique<Impl>(sim)) {}

@@ -75,6 +75,12 @@ CMD ["httpd", "-f", "-p", "8080", "-h", "/srv"]
            "}' \"$WING_UP_URL/" + op + "\" 2>&1\necho \"status=$?\"\n";
   };
   Executable(dir + "/web/srv/cgi-bin/put", call("put", R"(["k", "from a container"])"));
+  // Half an answer, a pause, the rest: the router must pass the first half on at once.
+  Executable(dir + "/web/srv/cgi-bin/slow", "#!/bin/busybox sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\n"
+                                                  "echo first\n" + bb + " sleep 2\necho second\n");
+  // A sidecar shares the replica's network namespace: it answers on 127.0.0.1.
+  Executable(dir + "/web/srv/cgi-bin/side", "#!/bin/busybox sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\n" + bb +
+                                                  " wget -q -O - http://127.0.0.1:9090/healthz 2>&1\n");
   Executable(dir + "/web/srv/cgi-bin/get", call("get", R"(["k"])"));
 }
 
@@ -211,6 +217,25 @@ TEST(DockerRun, WorkloadsRoutesProbesBindingsThenCtrlC) {
   EXPECT_NE(get.second.find("403"), std::string::npos) << get.second;
   EXPECT_EQ(get.second.find("status=0"), std::string::npos) << get.second;
 
+  // Streaming: the first line arrives long before the backend finishes.
+  {
+    httplib::Client client(ingress);
+    client.set_read_timeout(10, 0);
+    auto start = Clock::now();
+    double first_ms = -1;
+    std::string body;
+    auto res = client.Get("/cgi-bin/slow", [&](const char* data, size_t size) {
+      if (first_ms < 0) first_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      body.append(data, size);
+      return true;
+    });
+    double total_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(body, "first\nsecond\n");
+    EXPECT_LT(first_ms, 1500) << "the first line waited for the whole answer";
+    EXPECT_GE(total_ms, 1900);
+  }
+
   // Readiness gates routing: no ready replica -> 502, ready again -> 200.
   std::string gate = endpoints["root/Default/gate"]["replicas"][0].value("container", "");
   ASSERT_FALSE(gate.empty());
@@ -314,6 +339,52 @@ test "each test has its own server" {
   unsetenv("WDSL_REDIS_IMAGE");
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(run.out.find("2 passed, 0 failed"), std::string::npos) << run.out << run.err;
+  EXPECT_EQ(Leftovers(fs::path(dir).filename().string()), "");
+  fs::remove_all(dir);
+}
+
+// sim.Container with a name Docker would reject, a sidecar, and a Redis
+// bound to a workload, all from inflight test code.
+TEST(DockerTest, SimContainerSidecarAndRedisBinding) {
+  std::string image = BuildRedisImage();
+  ASSERT_FALSE(image.empty()) << "install redis-server (scripts/setup.sh does)";
+  std::string dir = TempDir("dmix");
+  ASSERT_NO_FATAL_FAILURE(WriteWebContext(dir));
+  WriteFile(dir + "/main.w", R"(bring sim;
+bring http;
+bring containers;
+bring ex;
+let box = new sim.Container(name: "my web/box", image: "./web", containerPort: 8080) as "my box";
+let cache = new ex.Redis() as "cache";
+let app = new containers.Workload(
+  name: "app",
+  image: "./web",
+  port: 8080,
+  public: true,
+  sidecars: [containers.ContainerSpec {
+    name: "side",
+    image: "./web",
+    entrypoint: ["/bin/busybox", "httpd", "-f", "-p", "9090", "-h", "/srv"],
+  }],
+  bindings: { "CACHE" => cache },
+) as "app";
+let boxPort = box.hostPort ?? "none";
+let appUrl = app.publicUrl ?? "none";
+test "containers from inflight code" {
+  let page = http.get("http://127.0.0.1:{boxPort}/");
+  assert(page.body == "hello from busybox\n");
+  let env = http.get("{appUrl}/cgi-bin/env").body;
+  assert(env.contains("REDIS_URL=redis://cache:6379"));
+  assert(env.contains("WING_CACHE_URL=redis://cache:6379"));
+  let side = http.get("{appUrl}/cgi-bin/side").body;
+  assert(side == "ok\n");
+}
+)");
+  setenv("WDSL_REDIS_IMAGE", image.c_str(), 1);
+  RunResult run = RunWdsl({"test", "main.w"}, dir);
+  unsetenv("WDSL_REDIS_IMAGE");
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("1 passed, 0 failed"), std::string::npos) << run.out << run.err;
   EXPECT_EQ(Leftovers(fs::path(dir).filename().string()), "");
   fs::remove_all(dir);
 }
