@@ -103,6 +103,18 @@ void Passes(const CompileOptions& options, Diagnostics& diagnostics, CompileResu
   if (options.validate) {
     ir::Validate(program, problems);
     Report(problems, DiagnosticKind::kInvalidProp, diagnostics);
+    // Resources that exist only in the simulator cannot be deployed.
+    if (options.target != "sim") {
+      problems.clear();
+      for (const ir::Resource& resource : program.resources) {
+        if (resource.type != "sim.Container") continue;
+        problems.push_back({resource.pos, fmt::format("`{}` is a `sim.Container`, which runs only in the simulator; "
+                                                      "`--target {}` cannot deploy it: use a `containers.Workload`, or "
+                                                      "create it only `if @target == \"sim\"`",
+                                                      resource.path, options.target)});
+      }
+      Report(problems, DiagnosticKind::kNotOnTarget, diagnostics);
+    }
     clock.Lap("validate");
   }
   if (options.images) {

@@ -12,6 +12,7 @@
 
 #include "backends/graph/graph.h"
 #include "backends/ir_target.h"
+#include "backends/k8s/chart.h"
 #include "backends/output.h"
 #include "backends/sim/sim.h"
 #include "cli/driver.h"
@@ -134,6 +135,9 @@ auto main(int argc, char** argv) -> int {
   std::string output_dir;
   build->add_option("-o,--output", output_dir, "Output directory (default: target/<name>.<target> beside the file)");
   build->add_flag("--timings", timings, "Print how long each stage took (to standard error)");
+  std::string registry;
+  build->add_option("--registry", registry,
+                    "helm/k8s: the registry of local images, `<registry>/<app>-<name>:<hash>` (values: global.registry)");
   bool no_images = false;
   build->add_flag("--no-images", no_images,
                   "Do not build the app's local images with Docker (the output still names their content-hash tags)");
@@ -165,8 +169,8 @@ auto main(int argc, char** argv) -> int {
     return exit_code;
   }
   if (*build) {
-    if (target != "ir" && target != "sim") return NotYet("build --target " + target, "#6/#7");
-    options.target = "sim";
+    if (target == "ecs" || target == "tf-aws") return NotYet("build --target " + target, "#7");
+    options.target = target == "ir" ? "sim" : target;  // `@target`, and what may be deployed
     int exit_code = kExitOk;
     // The IR does not describe images, so `--target ir` does not hash build contexts.
     options.images = target != "ir";
@@ -184,8 +188,12 @@ auto main(int argc, char** argv) -> int {
           "images", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - images_start).count());
     }
     auto start = std::chrono::steady_clock::now();
-    wdsl::OutputFiles files =
-        target == "ir" ? wdsl::EmitIr(*compiled.program) : wdsl::EmitSim(*compiled.program, compiled.images);
+    wdsl::ChartOptions chart_options;
+    chart_options.registry = registry;
+    wdsl::OutputFiles files = target == "ir"     ? wdsl::EmitIr(*compiled.program)
+                              : target == "helm" ? wdsl::EmitHelm(*compiled.program, compiled.images, chart_options)
+                              : target == "k8s"  ? wdsl::EmitK8s(*compiled.program, compiled.images, chart_options)
+                                                 : wdsl::EmitSim(*compiled.program, compiled.images);
     auto emitted = std::chrono::steady_clock::now();
     std::string error = wdsl::WriteOutputAtomically(dir, files);
     if (timings) {

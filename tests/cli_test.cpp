@@ -42,6 +42,23 @@ TEST(CliTest, MissingFileIsAnEnvironmentError) {
   EXPECT_NE(run.err.find("no/such/file.w"), std::string::npos) << run.err;
 }
 
+TEST(CliTest, SimContainerIsAnErrorOnHelm) {
+  std::string dir = TempDir("simonly");
+  WriteFile(dir + "/main.w", "bring sim;\nlet c = new sim.Container(name: \"db\", image: \"postgres:16\") as \"db\";\n");
+  for (const char* target : {"helm", "k8s"}) {
+    RunResult run = RunWdsl({"build", dir + "/main.w", "--target", target, "--no-images"});
+    EXPECT_EQ(run.exit_code, 1) << run.err;
+    EXPECT_NE(run.err.find("main.w:2:9: error[E0603]: `root/Default/db` is a `sim.Container`, which runs only in the "
+                           "simulator; `--target " + std::string(target) + "` cannot deploy it"),
+              std::string::npos)
+        << run.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/target/main.helm"));
+  RunResult sim = RunWdsl({"build", dir + "/main.w", "--target", "sim", "--no-images"});
+  EXPECT_EQ(sim.exit_code, 0) << sim.err;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(CliTest, InvalidUtf8IsReported) {
   std::string dir = TempDir("utf8");
   WriteFile(dir + "/main.w", "let x = \"ok\";\nlet y = \"\xff\xfe\";\n");

@@ -1,11 +1,13 @@
-// Golden tests: `wdsl build --target ir` and `--target sim` of every example
-// and of every tests/golden/*.w program must produce exactly the committed
-// ir.json and simulator.json.
+// Golden tests: `wdsl build --target ir|sim|helm|k8s` of every example and of
+// every tests/golden/*.w program must produce exactly the committed ir.json,
+// simulator.json, chart (its files concatenated, each under a `# file:`
+// line) and manifests.yaml.
 // Regenerate with `make update-goldens` (WDSL_UPDATE_GOLDENS=1) and review
 // the diff like any other change.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <algorithm>
 #include <filesystem>
 
 #include "tests/run_wdsl.h"
@@ -17,7 +19,7 @@ namespace fs = std::filesystem;
 
 struct Case {
   std::string program;
-  std::string target;  // "ir" or "sim"
+  std::string target;  // "ir", "sim", "helm" or "k8s"
 };
 
 auto Cases() -> std::vector<Case> {
@@ -26,7 +28,7 @@ auto Cases() -> std::vector<Case> {
   for (const std::string& file : ListFiles("tests/golden", ".w")) programs.push_back(file);
   std::vector<Case> cases;
   for (const std::string& program : programs) {
-    for (const char* target : {"ir", "sim"}) cases.push_back({program, target});
+    for (const char* target : {"ir", "sim", "helm", "k8s"}) cases.push_back({program, target});
   }
   return cases;
 }
@@ -38,7 +40,23 @@ auto Stem(const std::string& program) -> std::string {
 
 // examples/api/main.w -> tests/golden/api.ir.json or api.simulator.json
 auto GoldenPath(const Case& c) -> std::string {
-  return "tests/golden/" + Stem(c.program) + (c.target == "ir" ? ".ir.json" : ".simulator.json");
+  std::string suffix = c.target == "ir"     ? ".ir.json"
+                       : c.target == "sim"  ? ".simulator.json"
+                       : c.target == "helm" ? ".helm.txt"
+                                            : ".k8s.yaml";
+  return "tests/golden/" + Stem(c.program) + suffix;
+}
+
+// Every file under `dir`, sorted, each after a `# file: <path>` line.
+auto Concatenated(const std::string& dir) -> std::string {
+  std::vector<std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) files.push_back(fs::relative(entry.path(), dir).generic_string());
+  }
+  std::sort(files.begin(), files.end());
+  std::string out;
+  for (const std::string& file : files) out += "# file: " + file + "\n" + ReadFile(dir + "/" + file);
+  return out;
 }
 
 class Golden : public ::testing::TestWithParam<Case> {};
@@ -49,7 +67,10 @@ TEST_P(Golden, MatchesCommittedOutput) {
   // Output only: images are built by the Docker end-to-end tests.
   RunResult run = RunWdsl({"build", c.program, "--target", c.target, "-o", out, "--no-images"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  std::string actual = ReadFile(out + (c.target == "ir" ? "/ir.json" : "/simulator.json"));
+  std::string actual = c.target == "ir"     ? ReadFile(out + "/ir.json")
+                       : c.target == "sim"  ? ReadFile(out + "/simulator.json")
+                       : c.target == "helm" ? Concatenated(out)
+                                            : ReadFile(out + "/manifests.yaml");
   std::string golden = std::string(WDSL_SOURCE_DIR) + "/" + GoldenPath(c);
   if (std::getenv("WDSL_UPDATE_GOLDENS") != nullptr) {
     WriteFile(golden, actual);
