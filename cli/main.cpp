@@ -17,6 +17,7 @@
 #include "backends/sim/sim.h"
 #include "cli/driver.h"
 #include "cli/images.h"
+#include "cli/platform_values.h"
 #include "cli/sim_commands.h"
 
 namespace {
@@ -138,6 +139,8 @@ auto main(int argc, char** argv) -> int {
   std::string registry;
   build->add_option("--registry", registry,
                     "helm/k8s: the registry of local images, `<registry>/<app>-<name>:<hash>` (values: global.registry)");
+  std::string values_file;
+  build->add_option("--values", values_file, "A platform values file (YAML): `helm.registry`, ... (docs/cli.md)");
   bool no_images = false;
   build->add_flag("--no-images", no_images,
                   "Do not build the app's local images with Docker (the output still names their content-hash tags)");
@@ -170,6 +173,16 @@ auto main(int argc, char** argv) -> int {
   }
   if (*build) {
     if (target == "ecs" || target == "tf-aws") return NotYet("build --target " + target, "#7");
+    if (!values_file.empty()) {
+      std::string error;
+      int code = kExitOk;
+      std::optional<wdsl::PlatformValues> platform = wdsl::ReadPlatformValues(values_file, error, code);
+      if (!platform) {
+        std::cerr << "wdsl: " << error << "\n";
+        return code;
+      }
+      if (registry.empty()) registry = platform->helm_registry;
+    }
     options.target = target == "ir" ? "sim" : target;  // `@target`, and what may be deployed
     int exit_code = kExitOk;
     // The IR does not describe images, so `--target ir` does not hash build contexts.

@@ -70,6 +70,14 @@ void PrintTable(const std::vector<runtime::EndpointInfo>& endpoints) {
   std::cout << fmt::format("  {:<{}}  {:<{}}  {}\n", "resource", path_width, "type", type_width, "url");
   for (const auto& e : endpoints) {
     std::cout << fmt::format("  {:<{}}  {:<{}}  {}\n", e.path, path_width, e.type, type_width, e.url);
+    // A workload's replicas, each on its own port of 127.0.0.1.
+    if (e.details.is_object() && e.details.contains("replicas")) {
+      for (const auto& replica : e.details["replicas"]) {
+        if (!replica.contains("url")) continue;
+        std::cout << fmt::format("  {:<{}}  {:<{}}  {}\n", "  " + replica.value("container", ""), path_width,
+                                 "replica", type_width, replica.value("url", ""));
+      }
+    }
   }
 }
 

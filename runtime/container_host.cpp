@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -18,6 +21,9 @@ ContainerHost::ContainerHost(Simulator& sim, docker::Runner* runner) : sim_(sim)
     runner_ = owned_runner_.get();
   }
   app_ = sim.GetProgram().app;
+  run_ = docker::ShortHash(std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) +
+                               std::to_string(::getpid()),
+                           12);
   home_ = docker::ShortHash(fs::absolute(sim.Options().state_dir).lexically_normal().string(), 12);
   network_ = docker::SanitizeName(
       fmt::format("wdsl-{}-{}", app_, sim.Options().instance.empty() ? home_.substr(0, 8) : sim.Options().instance));
@@ -82,6 +88,7 @@ auto ContainerHost::Run(docker::RunSpec spec, const std::string& source) -> std:
   spec.labels["wdsl.app"] = app_;
   spec.labels["wdsl.home"] = home_;
   spec.labels["wdsl.resource"] = source;
+  spec.labels["wdsl.run"] = run_;
   if (spec.network.empty()) spec.network = network_;
   {
     std::lock_guard lock(mutex_);

@@ -66,6 +66,7 @@ class ContainerHost {
   Router router_;
   std::string app_;
   std::string home_;     // label value: a hash of the state directory
+  std::string run_;      // label value: this run
   std::string network_;
   std::string gateway_;
   std::mutex mutex_;

@@ -174,6 +174,31 @@ TEST(Kubernetes, NoSecretValueAppearsInTheOutput) {
   fs::remove_all(dir);
 }
 
+TEST(Kubernetes, PlatformValuesFileSetsTheRegistry) {
+  std::string dir = TempDir("k8s-platform");
+  WriteFile(dir + "/platform.yaml", "helm:\n  registry: 123456789012.dkr.ecr.us-east-1.amazonaws.com\n");
+  Built built = Build("examples/containers-app/main.w", dir + "/out", {"--values", dir + "/platform.yaml"});
+  EXPECT_NE(built.manifests.find("image: \"123456789012.dkr.ecr.us-east-1.amazonaws.com/containers-app-web:"),
+            std::string::npos);
+  WriteFile(dir + "/bad.yaml", "helm:\n  registy: x\n");
+  RunResult bad = RunWdsl({"build", "examples/containers-app/main.w", "--target", "k8s", "--no-images", "--values",
+                           dir + "/bad.yaml", "-o", dir + "/bad"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("bad.yaml:2: unknown key `helm.registy`; the key of `helm` is `registry`"), std::string::npos)
+      << bad.err;
+  WriteFile(dir + "/broken.yaml", "helm: [\n");
+  RunResult broken = RunWdsl({"build", "examples/containers-app/main.w", "--target", "k8s", "--no-images",
+                              "--values", dir + "/broken.yaml", "-o", dir + "/bad"});
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.err.find("broken.yaml:"), std::string::npos) << broken.err;
+  EXPECT_NE(broken.err.find("invalid YAML"), std::string::npos) << broken.err;
+  RunResult missing = RunWdsl({"build", "examples/containers-app/main.w", "--target", "k8s", "--no-images",
+                               "--values", dir + "/nope.yaml"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_FALSE(fs::exists(dir + "/bad"));
+  fs::remove_all(dir);
+}
+
 TEST(Kubernetes, ValuesAreKnobs) {
   std::string helm = Helm();
   ASSERT_FALSE(helm.empty());
