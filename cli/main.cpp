@@ -11,6 +11,7 @@
 #include <map>
 
 #include "backends/graph/graph.h"
+#include "backends/ecs/ecs.h"
 #include "backends/ir_target.h"
 #include "backends/k8s/chart.h"
 #include "backends/output.h"
@@ -99,7 +100,7 @@ auto ExecSimulator(char** argv) -> int {
 
 auto NotYet(const std::string& what, const std::string& issue) -> int {
   std::cerr << "wdsl: `" << what << "` is not implemented yet (tracked in issue " << issue
-            << "); today wdsl can `check` a program, `build --target ir` or `--target sim`, and `graph` it\n";
+            << "); today wdsl can `check` a program, `build` it for `ir`, `sim`, `helm`, `k8s` or `ecs`, `run` and `test` it in the simulator, and `graph` it\n";
   return kExitEnvironment;
 }
 
@@ -172,7 +173,8 @@ auto main(int argc, char** argv) -> int {
     return exit_code;
   }
   if (*build) {
-    if (target == "ecs" || target == "tf-aws") return NotYet("build --target " + target, "#7");
+    if (target == "tf-aws") return NotYet("build --target " + target, "#7");
+    wdsl::EcsOptions ecs_options;
     if (!values_file.empty()) {
       std::string error;
       int code = kExitOk;
@@ -182,7 +184,11 @@ auto main(int argc, char** argv) -> int {
         return code;
       }
       if (registry.empty()) registry = platform->helm_registry;
+      const auto& ecs = platform->ecs;
+      ecs_options = {ecs.region,  ecs.account_id, ecs.cluster, ecs.registry, ecs.execution_role_arn,
+                     ecs.subnets, ecs.security_groups, ecs.assign_public_ip, ecs.target_groups};
     }
+    if (!registry.empty() && ecs_options.registry.empty()) ecs_options.registry = registry;
     options.target = target == "ir" ? "sim" : target;  // `@target`, and what may be deployed
     int exit_code = kExitOk;
     // The IR does not describe images, so `--target ir` does not hash build contexts.
@@ -190,30 +196,40 @@ auto main(int argc, char** argv) -> int {
     wdsl::CompileResult compiled = CompileAndReport(options, exit_code);
     if (exit_code != kExitOk || !compiled.program) return exit_code == kExitOk ? kExitUserError : exit_code;
     std::string dir = output_dir.empty() ? DefaultOutputDir(options.entry, target) : output_dir;
-    // Images before output: a build that fails leaves the previous output as it was.
+    // Emit (pure, and it may find missing platform values), then images,
+    // then write: a build that fails anywhere leaves the previous output.
+    auto start = std::chrono::steady_clock::now();
+    wdsl::ChartOptions chart_options;
+    chart_options.registry = registry;
+    wdsl::OutputFiles files;
+    if (target == "ecs") {
+      wdsl::EcsResult ecs = wdsl::EmitEcs(*compiled.program, compiled.images, ecs_options);
+      for (const std::string& note : ecs.notes) std::cerr << "wdsl: note: " << note << "\n";
+      for (const std::string& error : ecs.errors) std::cerr << "wdsl: error: " << error << "\n";
+      if (!ecs.errors.empty()) return kExitUserError;
+      files = std::move(ecs.files);
+    } else {
+      files = target == "ir"     ? wdsl::EmitIr(*compiled.program)
+              : target == "helm" ? wdsl::EmitHelm(*compiled.program, compiled.images, chart_options)
+              : target == "k8s"  ? wdsl::EmitK8s(*compiled.program, compiled.images, chart_options)
+                                 : wdsl::EmitSim(*compiled.program, compiled.images);
+    }
+    auto emitted = std::chrono::steady_clock::now();
     if (target != "ir" && !no_images) {
-      auto images_start = std::chrono::steady_clock::now();
       wdsl::ImageStepOptions image_options;
       int images = wdsl::EnsureAppImages(compiled.images, std::filesystem::path(options.entry).parent_path(),
                                          compiled.program->app, image_options, std::cerr);
       if (images != kExitOk) return images;
       compiled.timings.stages.emplace_back(
-          "images", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - images_start).count());
+          "images", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - emitted).count());
     }
-    auto start = std::chrono::steady_clock::now();
-    wdsl::ChartOptions chart_options;
-    chart_options.registry = registry;
-    wdsl::OutputFiles files = target == "ir"     ? wdsl::EmitIr(*compiled.program)
-                              : target == "helm" ? wdsl::EmitHelm(*compiled.program, compiled.images, chart_options)
-                              : target == "k8s"  ? wdsl::EmitK8s(*compiled.program, compiled.images, chart_options)
-                                                 : wdsl::EmitSim(*compiled.program, compiled.images);
-    auto emitted = std::chrono::steady_clock::now();
+    auto imaged = std::chrono::steady_clock::now();
     std::string error = wdsl::WriteOutputAtomically(dir, files);
     if (timings) {
       compiled.timings.stages.emplace_back("emit " + target,
                                            std::chrono::duration<double, std::milli>(emitted - start).count());
       compiled.timings.stages.emplace_back(
-          "write", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - emitted).count());
+          "write", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - imaged).count());
       std::cerr << "wdsl: stage timings\n" << compiled.timings.Render();
     }
     if (!error.empty()) {

@@ -64,6 +64,49 @@ auto ReadPlatformValues(const std::string& path, std::string& error, int& exit_c
       values.helm_registry = entry.second.as<std::string>();
     }
   }
+  if (YAML::Node ecs = root["ecs"]) {
+    values.ecs.present = true;
+    auto fail = [&](const YAML::Node& at, const std::string& message) {
+      error = fmt::format("{}:{}: {}", path, at.Mark().line + 1, message);
+      exit_code = 1;
+      return std::nullopt;
+    };
+    if (!ecs.IsMap()) return fail(ecs, "`ecs` must be a map such as `ecs: {region: us-east-1, ...}`");
+    static const std::set<std::string> kKeys = {"region",         "accountId",      "cluster",
+                                                "registry",       "executionRoleArn", "subnets",
+                                                "securityGroups", "assignPublicIp", "targetGroups"};
+    for (const auto& entry : ecs) {
+      std::string key = entry.first.as<std::string>();
+      if (kKeys.count(key) == 0) {
+        return fail(entry.first, fmt::format("unknown key `ecs.{}`; the keys are region, accountId, cluster, registry, "
+                                             "executionRoleArn, subnets, securityGroups, assignPublicIp, targetGroups",
+                                             key));
+      }
+      const YAML::Node& value = entry.second;
+      try {
+        if (key == "subnets" || key == "securityGroups") {
+          if (!value.IsSequence()) return fail(value, fmt::format("`ecs.{}` must be a list of ids", key));
+          auto& list = key == "subnets" ? values.ecs.subnets : values.ecs.security_groups;
+          for (const auto& item : value) list.push_back(item.as<std::string>());
+        } else if (key == "targetGroups") {
+          if (!value.IsMap()) return fail(value, "`ecs.targetGroups` must map workload names to target group ARNs");
+          for (const auto& item : value) values.ecs.target_groups[item.first.as<std::string>()] = item.second.as<std::string>();
+        } else if (key == "assignPublicIp") {
+          values.ecs.assign_public_ip = value.as<bool>();
+        } else {
+          if (!value.IsScalar()) return fail(value, fmt::format("`ecs.{}` must be a string", key));
+          std::string text = value.as<std::string>();
+          if (key == "region") values.ecs.region = text;
+          if (key == "accountId") values.ecs.account_id = text;
+          if (key == "cluster") values.ecs.cluster = text;
+          if (key == "registry") values.ecs.registry = text;
+          if (key == "executionRoleArn") values.ecs.execution_role_arn = text;
+        }
+      } catch (const YAML::Exception&) {
+        return fail(value, fmt::format("`ecs.{}` has the wrong type", key));
+      }
+    }
+  }
   return values;
 }
 

@@ -3,13 +3,28 @@
 // with yaml-cpp; docs/cli.md lists the keys.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace wdsl {
 
 struct PlatformValues {
   std::string helm_registry;  // helm.registry: prefix of local images
+  // ecs.*: where `--target ecs` deploys (backends/ecs/ecs.h, docs/ecs.md).
+  struct Ecs {
+    std::string region;
+    std::string account_id;
+    std::string cluster;
+    std::string registry;
+    std::string execution_role_arn;
+    std::vector<std::string> subnets;
+    std::vector<std::string> security_groups;
+    bool assign_public_ip = false;
+    std::map<std::string, std::string> target_groups;  // workload name -> target group ARN
+    bool present = false;  // the file has an `ecs` section
+  } ecs;
 };
 
 // Reads `path`; on a problem sets `error` (what, where, how to fix) and

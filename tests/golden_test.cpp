@@ -29,6 +29,10 @@ auto Cases() -> std::vector<Case> {
   std::vector<Case> cases;
   for (const std::string& program : programs) {
     for (const char* target : {"ir", "sim", "helm", "k8s"}) cases.push_back({program, target});
+    // ECS deploys workloads, with the platform values of tests/golden/platform.yaml.
+    if (ReadFile(std::string(WDSL_SOURCE_DIR) + "/" + program).find("containers.Workload") != std::string::npos) {
+      cases.push_back({program, "ecs"});
+    }
   }
   return cases;
 }
@@ -43,6 +47,7 @@ auto GoldenPath(const Case& c) -> std::string {
   std::string suffix = c.target == "ir"     ? ".ir.json"
                        : c.target == "sim"  ? ".simulator.json"
                        : c.target == "helm" ? ".helm.txt"
+                       : c.target == "ecs"  ? ".ecs.txt"
                                             : ".k8s.yaml";
   return "tests/golden/" + Stem(c.program) + suffix;
 }
@@ -65,11 +70,13 @@ TEST_P(Golden, MatchesCommittedOutput) {
   const Case& c = GetParam();
   std::string out = TempDir("golden");
   // Output only: images are built by the Docker end-to-end tests.
-  RunResult run = RunWdsl({"build", c.program, "--target", c.target, "-o", out, "--no-images"});
+  std::vector<std::string> args = {"build", c.program, "--target", c.target, "-o", out, "--no-images"};
+  if (c.target == "ecs") args.insert(args.end(), {"--values", "tests/golden/platform.yaml"});
+  RunResult run = RunWdsl(args);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::string actual = c.target == "ir"     ? ReadFile(out + "/ir.json")
                        : c.target == "sim"  ? ReadFile(out + "/simulator.json")
-                       : c.target == "helm" ? Concatenated(out)
+                       : c.target == "helm" || c.target == "ecs" ? Concatenated(out)
                                             : ReadFile(out + "/manifests.yaml");
   std::string golden = std::string(WDSL_SOURCE_DIR) + "/" + GoldenPath(c);
   if (std::getenv("WDSL_UPDATE_GOLDENS") != nullptr) {
