@@ -112,15 +112,14 @@ auto Arn(const ir::Resource& resource, const std::string& app, const EcsOptions&
 }
 
 // `${wdsl#<path>#arn}` in a permission becomes the resource's ARN.
-auto ResolveArn(const std::string& text, const ir::Program& program, const std::string& app, const EcsOptions& o)
-    -> std::string {
+auto ResolveArn(const std::string& text, const ir::Program& program, const EcsRefs& refs) -> std::string {
   size_t start = text.find("${wdsl#");
   if (start == std::string::npos) return text;
   size_t end = text.find('}', start);
   std::string inner = text.substr(start + 7, end - start - 7);  // <path>#arn
   std::string path = inner.substr(0, inner.rfind('#'));
   const ir::Resource* resource = program.FindResource(path);
-  std::string arn = resource == nullptr ? "" : Arn(*resource, app, o);
+  std::string arn = resource == nullptr ? "" : refs.arn(*resource);
   return text.substr(0, start) + arn + text.substr(end + 1);
 }
 
@@ -138,6 +137,172 @@ auto FargateSize(int cpu, int memory) -> std::pair<int, int> {
     }
   }
   return {0, 0};
+}
+
+auto EcsTaskOf(const ir::Program& program, const ir::Resource& resource,
+             const std::map<std::string, nlohmann::json>& images, const EcsRefs& refs,
+             std::vector<std::string>& notes, std::vector<std::string>& errors) -> std::optional<EcsTask> {
+  const std::string app = ir::SanitizeImageName(program.app);
+  const Json& props = resource.props;
+  std::string name = props.value("name", resource.id);
+  std::string family = Family(ir::SanitizeImageName(program.app), name);
+  std::vector<Port> ports = PortsOf(props);
+
+  Json container = {{"name", name}, {"essential", true}};
+  auto image = images.find(resource.path);
+  if (image != images.end() && image->second.contains("tag")) {
+    std::string tag = image->second["tag"].get<std::string>();  // wdsl-<app>-<name>:<hash>
+    if (tag.starts_with("wdsl-")) tag = tag.substr(5);
+    container["image"] = refs.local_image(tag);
+  } else {
+    container["image"] = props.value("image", "");
+  }
+  Json port_mappings = Json::array();
+  for (const Port& port : ports) {
+    Json mapping = {{"containerPort", port.number}, {"protocol", "tcp"}, {"name", fmt::format("port-{}", port.number)}};
+    if (port.protocol != "tcp") mapping["appProtocol"] = port.protocol;
+    port_mappings.push_back(mapping);
+  }
+  if (!port_mappings.empty()) container["portMappings"] = port_mappings;
+  std::vector<std::string> entrypoint = Strings(props, "entrypoint");
+  std::vector<std::string> args = Strings(props, "args");
+  if (!entrypoint.empty()) container["entryPoint"] = entrypoint;
+  if (!args.empty()) container["command"] = args;
+  Json environment = Environment(props.value("env", Json::object()));
+  Json secrets = Json::array();
+  Json statements = Json::array();
+  if (props.contains("bindings") && props["bindings"].is_object()) {
+    for (const auto& [binding, value] : props["bindings"].items()) {
+      const Json* ref = value.contains("$resource") ? &value : nullptr;
+      if (ref == nullptr && value.contains("resource")) ref = &value["resource"];
+      if (ref == nullptr || !ref->contains("$resource")) continue;
+      const ir::Resource* target = program.FindResource((*ref)["$resource"].get<std::string>());
+      if (target == nullptr) continue;
+      if (target->type == "cloud.Secret") {
+        secrets.push_back({{"name", "WING_" + binding + "_SECRET"}, {"valueFrom", refs.arn(*target)}});
+        continue;
+      }
+      if (target->type == "ex.Redis") {
+        notes.push_back(fmt::format("`{}` binds `{}` (ex.Redis), which has no ECS form yet: set REDIS_URL for "
+                                           "it in the task definition by hand",
+                                           name, target->path));
+        continue;
+      }
+      std::string physical = refs.name_of(*target);
+      environment.push_back({{"name", "WING_" + binding + "_NAME"}, {"value", physical}});
+      environment.push_back({{"name", "WING_" + binding + "_TYPE"}, {"value", target->type}});
+    }
+  }
+  if (!environment.empty()) container["environment"] = environment;
+  if (!secrets.empty()) container["secrets"] = secrets;
+  if (props.contains("liveness") && props["liveness"].is_object()) {
+    container["healthCheck"] = HealthCheck(props["liveness"], ports);
+  }
+  container["logConfiguration"] = {
+      {"logDriver", "awslogs"},
+      {"options",
+       {{"awslogs-group", "/wdsl/" + app}, {"awslogs-region", refs.region}, {"awslogs-stream-prefix", name},
+        {"awslogs-create-group", "true"}}}};
+  int gpus = static_cast<int>(props.value("gpu", 0.0));
+  if (gpus > 0) container["resourceRequirements"] = Json::array({{{"type", "GPU"}, {"value", std::to_string(gpus)}}});
+
+  Json containers = Json::array({container});
+  double cpu = props.value("cpu", 0.25);
+  double memory = props.value("memory", 512.0);
+  if (props.contains("sidecars") && props["sidecars"].is_array()) {
+    for (const Json& sidecar : props["sidecars"]) {
+      Json side = {{"name", sidecar.value("name", "sidecar")}, {"image", sidecar.value("image", "")},
+                   {"essential", true}};
+      if (sidecar.contains("port") && sidecar["port"].is_number()) {
+        side["portMappings"] = Json::array({{{"containerPort", sidecar["port"]}, {"protocol", "tcp"}}});
+      }
+      if (!Strings(sidecar, "entrypoint").empty()) side["entryPoint"] = Strings(sidecar, "entrypoint");
+      if (!Strings(sidecar, "args").empty()) side["command"] = Strings(sidecar, "args");
+      Json env = Environment(sidecar.value("env", Json::object()));
+      if (!env.empty()) side["environment"] = env;
+      if (sidecar.contains("liveness") && sidecar["liveness"].is_object()) {
+        std::vector<Port> side_ports;
+        if (sidecar.contains("port") && sidecar["port"].is_number()) side_ports.push_back({sidecar["port"].get<int>(), "http"});
+        side["healthCheck"] = HealthCheck(sidecar["liveness"], side_ports);
+      }
+      side["logConfiguration"] = container["logConfiguration"];
+      side["logConfiguration"]["options"]["awslogs-stream-prefix"] = name + "-" + sidecar.value("name", "sidecar");
+      cpu += sidecar.value("cpu", 0.0);
+      memory += sidecar.value("memory", 0.0);
+      containers.push_back(side);
+    }
+  }
+  // Volumes: scratch space shared by the task's containers (a bind mount
+  // on the task's storage); named sources need EFS, which is not written.
+  Json volumes = Json::array();
+  Json mounts = Json::array();
+  int index = 0;
+  for (const Json& volume : props.value("volumes", Json::array())) {
+    std::string volume_name = fmt::format("volume-{}", index++);
+    volumes.push_back({{"name", volume_name}});
+    mounts.push_back({{"sourceVolume", volume_name},
+                      {"containerPath", volume.value("path", "/")},
+                      {"readOnly", volume.value("readOnly", false)}});
+  }
+  if (!mounts.empty()) {
+    for (Json& c : containers) c["mountPoints"] = mounts;
+  }
+
+  int units = static_cast<int>(std::ceil(cpu * 1024));
+  int mib = static_cast<int>(std::ceil(memory));
+  Json taskdef = {{"family", family},
+                  {"networkMode", "awsvpc"},
+                  {"executionRoleArn", refs.execution_role_arn},
+                  {"containerDefinitions", containers}};
+  if (gpus > 0) {
+    // Fargate has no GPUs: the task runs on EC2 capacity with GPUs.
+    taskdef["requiresCompatibilities"] = {"EC2"};
+    taskdef["cpu"] = std::to_string(units);
+    taskdef["memory"] = std::to_string(mib);
+    notes.push_back(fmt::format("`{}` asks for {} GPU(s): its task runs on EC2 (Fargate has no GPUs); the "
+                                       "cluster needs GPU container instances",
+                                       name, gpus));
+  } else {
+    auto [fargate_cpu, fargate_memory] = FargateSize(units, mib);
+    if (fargate_cpu == 0) {
+      errors.push_back(fmt::format("`{}` needs {} vCPU and {} MiB, more than the largest Fargate task (16 "
+                                          "vCPU, 120 GiB); lower `cpu`/`memory` (sidecars count too)",
+                                          name, cpu, mib));
+      return std::nullopt;
+    }
+    if (fargate_cpu != units || fargate_memory != mib) {
+      notes.push_back(fmt::format("`{}`: {} vCPU and {} MiB rounded up to the Fargate size {} vCPU / {} MiB",
+                                         name, cpu, mib, fargate_cpu / 1024.0, fargate_memory));
+    }
+    taskdef["requiresCompatibilities"] = {"FARGATE"};
+    taskdef["cpu"] = std::to_string(fargate_cpu);
+    taskdef["memory"] = std::to_string(fargate_memory);
+  }
+  if (!volumes.empty()) taskdef["volumes"] = volumes;
+  // The task role: exactly the permissions pass's statements.
+  if (resource.permissions.contains("tf-aws")) {
+    for (const Json& statement : resource.permissions["tf-aws"]) {
+      Json arns = Json::array();
+      for (const Json& arn : statement.value("resources", Json::array())) {
+        arns.push_back(ResolveArn(arn.get<std::string>(), program, refs));
+      }
+      statements.push_back({{"Effect", "Allow"}, {"Action", statement["actions"]}, {"Resource", arns}});
+    }
+  }
+  if (!secrets.empty()) {
+    notes.push_back(fmt::format(
+        "`{}` reads Secrets Manager secrets: ECS fetches them with the execution role ({}), which needs "
+        "secretsmanager:GetSecretValue on them",
+        name, refs.execution_role_arn));
+  }
+  EcsTask task;
+  task.name = name;
+  task.family = family;
+  task.taskdef = std::move(taskdef);
+  task.statements = std::move(statements);
+  for (const Port& port : ports) task.ports.push_back(port.number);
+  task.gpu = gpus > 0;
+  return task;
 }
 
 auto EmitEcs(const ir::Program& program, const std::map<std::string, nlohmann::json>& images,
@@ -182,163 +347,28 @@ auto EmitEcs(const ir::Program& program, const std::map<std::string, nlohmann::j
       " --query 'clusters[?status==`ACTIVE`].clusterName' --output text | grep -q . ||\n"
       "  aws ecs create-cluster --cluster-name " + o.cluster + " >/dev/null\n";
 
+  EcsRefs refs;
+  refs.region = o.region;
+  refs.execution_role_arn = o.execution_role_arn;
+  refs.arn = [&](const ir::Resource& target) { return Arn(target, program.app, o); };
+  refs.local_image = [&](const std::string& tag) { return (o.registry.empty() ? "" : o.registry + "/") + tag; };
+  refs.name_of = [&](const ir::Resource& target) {
+    std::string physical = ir::SanitizeImageName(program.app + "-" + target.id);
+    if (target.type == "cloud.Queue") {
+      return fmt::format("https://sqs.{}.amazonaws.com/{}/{}", o.region, o.account_id, physical);
+    }
+    return physical;
+  };
   for (const ir::Resource& resource : program.resources) {
     if (resource.type != "containers.Workload") continue;
+    std::optional<EcsTask> task = EcsTaskOf(program, resource, images, refs, result.notes, result.errors);
+    if (!task) continue;
     const Json& props = resource.props;
-    std::string name = props.value("name", resource.id);
-    std::string family = Family(app, name);
-    std::vector<Port> ports = PortsOf(props);
-
-    Json container = {{"name", name}, {"essential", true}};
-    auto image = images.find(resource.path);
-    if (image != images.end() && image->second.contains("tag")) {
-      std::string tag = image->second["tag"].get<std::string>();  // wdsl-<app>-<name>:<hash>
-      if (tag.starts_with("wdsl-")) tag = tag.substr(5);
-      container["image"] = (o.registry.empty() ? "" : o.registry + "/") + tag;
-    } else {
-      container["image"] = props.value("image", "");
-    }
-    Json port_mappings = Json::array();
-    for (const Port& port : ports) {
-      Json mapping = {{"containerPort", port.number}, {"protocol", "tcp"}, {"name", fmt::format("port-{}", port.number)}};
-      if (port.protocol != "tcp") mapping["appProtocol"] = port.protocol;
-      port_mappings.push_back(mapping);
-    }
-    if (!port_mappings.empty()) container["portMappings"] = port_mappings;
-    std::vector<std::string> entrypoint = Strings(props, "entrypoint");
-    std::vector<std::string> args = Strings(props, "args");
-    if (!entrypoint.empty()) container["entryPoint"] = entrypoint;
-    if (!args.empty()) container["command"] = args;
-    Json environment = Environment(props.value("env", Json::object()));
-    Json secrets = Json::array();
-    Json statements = Json::array();
-    if (props.contains("bindings") && props["bindings"].is_object()) {
-      for (const auto& [binding, value] : props["bindings"].items()) {
-        const Json* ref = value.contains("$resource") ? &value : nullptr;
-        if (ref == nullptr && value.contains("resource")) ref = &value["resource"];
-        if (ref == nullptr || !ref->contains("$resource")) continue;
-        const ir::Resource* target = program.FindResource((*ref)["$resource"].get<std::string>());
-        if (target == nullptr) continue;
-        if (target->type == "cloud.Secret") {
-          secrets.push_back({{"name", "WING_" + binding + "_SECRET"}, {"valueFrom", Arn(*target, app, o)}});
-          continue;
-        }
-        if (target->type == "ex.Redis") {
-          result.notes.push_back(fmt::format("`{}` binds `{}` (ex.Redis), which has no ECS form yet: set REDIS_URL for "
-                                             "it in the task definition by hand",
-                                             name, target->path));
-          continue;
-        }
-        std::string physical = ir::SanitizeImageName(program.app + "-" + target->id);
-        if (target->type == "cloud.Queue") {
-          physical = fmt::format("https://sqs.{}.amazonaws.com/{}/{}", o.region, o.account_id, physical);
-        }
-        environment.push_back({{"name", "WING_" + binding + "_NAME"}, {"value", physical}});
-        environment.push_back({{"name", "WING_" + binding + "_TYPE"}, {"value", target->type}});
-      }
-    }
-    if (!environment.empty()) container["environment"] = environment;
-    if (!secrets.empty()) container["secrets"] = secrets;
-    if (props.contains("liveness") && props["liveness"].is_object()) {
-      container["healthCheck"] = HealthCheck(props["liveness"], ports);
-    }
-    container["logConfiguration"] = {
-        {"logDriver", "awslogs"},
-        {"options",
-         {{"awslogs-group", "/wdsl/" + app}, {"awslogs-region", o.region}, {"awslogs-stream-prefix", name},
-          {"awslogs-create-group", "true"}}}};
-    int gpus = static_cast<int>(props.value("gpu", 0.0));
-    if (gpus > 0) container["resourceRequirements"] = Json::array({{{"type", "GPU"}, {"value", std::to_string(gpus)}}});
-
-    Json containers = Json::array({container});
-    double cpu = props.value("cpu", 0.25);
-    double memory = props.value("memory", 512.0);
-    if (props.contains("sidecars") && props["sidecars"].is_array()) {
-      for (const Json& sidecar : props["sidecars"]) {
-        Json side = {{"name", sidecar.value("name", "sidecar")}, {"image", sidecar.value("image", "")},
-                     {"essential", true}};
-        if (sidecar.contains("port") && sidecar["port"].is_number()) {
-          side["portMappings"] = Json::array({{{"containerPort", sidecar["port"]}, {"protocol", "tcp"}}});
-        }
-        if (!Strings(sidecar, "entrypoint").empty()) side["entryPoint"] = Strings(sidecar, "entrypoint");
-        if (!Strings(sidecar, "args").empty()) side["command"] = Strings(sidecar, "args");
-        Json env = Environment(sidecar.value("env", Json::object()));
-        if (!env.empty()) side["environment"] = env;
-        if (sidecar.contains("liveness") && sidecar["liveness"].is_object()) {
-          std::vector<Port> side_ports;
-          if (sidecar.contains("port") && sidecar["port"].is_number()) side_ports.push_back({sidecar["port"].get<int>(), "http"});
-          side["healthCheck"] = HealthCheck(sidecar["liveness"], side_ports);
-        }
-        side["logConfiguration"] = container["logConfiguration"];
-        side["logConfiguration"]["options"]["awslogs-stream-prefix"] = name + "-" + sidecar.value("name", "sidecar");
-        cpu += sidecar.value("cpu", 0.0);
-        memory += sidecar.value("memory", 0.0);
-        containers.push_back(side);
-      }
-    }
-    // Volumes: scratch space shared by the task's containers (a bind mount
-    // on the task's storage); named sources need EFS, which is not written.
-    Json volumes = Json::array();
-    Json mounts = Json::array();
-    int index = 0;
-    for (const Json& volume : props.value("volumes", Json::array())) {
-      std::string volume_name = fmt::format("volume-{}", index++);
-      volumes.push_back({{"name", volume_name}});
-      mounts.push_back({{"sourceVolume", volume_name},
-                        {"containerPath", volume.value("path", "/")},
-                        {"readOnly", volume.value("readOnly", false)}});
-    }
-    if (!mounts.empty()) {
-      for (Json& c : containers) c["mountPoints"] = mounts;
-    }
-
-    int units = static_cast<int>(std::ceil(cpu * 1024));
-    int mib = static_cast<int>(std::ceil(memory));
-    Json taskdef = {{"family", family},
-                    {"networkMode", "awsvpc"},
-                    {"executionRoleArn", o.execution_role_arn},
-                    {"containerDefinitions", containers}};
-    if (gpus > 0) {
-      // Fargate has no GPUs: the task runs on EC2 capacity with GPUs.
-      taskdef["requiresCompatibilities"] = {"EC2"};
-      taskdef["cpu"] = std::to_string(units);
-      taskdef["memory"] = std::to_string(mib);
-      result.notes.push_back(fmt::format("`{}` asks for {} GPU(s): its task runs on EC2 (Fargate has no GPUs); the "
-                                         "cluster needs GPU container instances",
-                                         name, gpus));
-    } else {
-      auto [fargate_cpu, fargate_memory] = FargateSize(units, mib);
-      if (fargate_cpu == 0) {
-        result.errors.push_back(fmt::format("`{}` needs {} vCPU and {} MiB, more than the largest Fargate task (16 "
-                                            "vCPU, 120 GiB); lower `cpu`/`memory` (sidecars count too)",
-                                            name, cpu, mib));
-        continue;
-      }
-      if (fargate_cpu != units || fargate_memory != mib) {
-        result.notes.push_back(fmt::format("`{}`: {} vCPU and {} MiB rounded up to the Fargate size {} vCPU / {} MiB",
-                                           name, cpu, mib, fargate_cpu / 1024.0, fargate_memory));
-      }
-      taskdef["requiresCompatibilities"] = {"FARGATE"};
-      taskdef["cpu"] = std::to_string(fargate_cpu);
-      taskdef["memory"] = std::to_string(fargate_memory);
-    }
-    if (!volumes.empty()) taskdef["volumes"] = volumes;
-    // The task role: exactly the permissions pass's statements.
-    if (resource.permissions.contains("tf-aws")) {
-      for (const Json& statement : resource.permissions["tf-aws"]) {
-        Json arns = Json::array();
-        for (const Json& arn : statement.value("resources", Json::array())) {
-          arns.push_back(ResolveArn(arn.get<std::string>(), program, program.app, o));
-        }
-        statements.push_back({{"Effect", "Allow"}, {"Action", statement["actions"]}, {"Resource", arns}});
-      }
-    }
-    if (!secrets.empty()) {
-      result.notes.push_back(fmt::format(
-          "`{}` reads Secrets Manager secrets: ECS fetches them with the execution role ({}), which needs "
-          "secretsmanager:GetSecretValue on them",
-          name, o.execution_role_arn));
-    }
+    const std::string& name = task->name;
+    const std::string& family = task->family;
+    Json& taskdef = task->taskdef;
+    Json& statements = task->statements;
+    bool gpu = task->gpu;
     std::string role = fmt::format("arn:aws:iam::{}:role/{}-task", o.account_id, family);
     if (!statements.empty()) taskdef["taskRoleArn"] = role;
     taskdef["tags"] = Json::array({{{"key", "wdsl:app"}, {"value", app}}, {{"key", "wdsl:workload"}, {"value", name}}});
@@ -346,7 +376,7 @@ auto EmitEcs(const ir::Program& program, const std::map<std::string, nlohmann::j
     Json service = {{"cluster", o.cluster},
                     {"serviceName", name},
                     {"taskDefinition", family},
-                    {"launchType", gpus > 0 ? "EC2" : "FARGATE"},
+                    {"launchType", gpu ? "EC2" : "FARGATE"},
                     {"networkConfiguration",
                      {{"awsvpcConfiguration",
                        {{"subnets", o.subnets},
@@ -363,7 +393,7 @@ auto EmitEcs(const ir::Program& program, const std::map<std::string, nlohmann::j
       desired = static_cast<int>(props["autoscaling"].value("min", 1.0));
     }
     service["desiredCount"] = desired;
-    bool is_public = props.value("public", false) && !ports.empty();
+    bool is_public = props.value("public", false) && !task->ports.empty();
     if (is_public) {
       auto group = o.target_groups.find(name);
       if (group == o.target_groups.end()) {
@@ -373,7 +403,7 @@ auto EmitEcs(const ir::Program& program, const std::map<std::string, nlohmann::j
             name, name));
       } else {
         service["loadBalancers"] = Json::array(
-            {{{"targetGroupArn", group->second}, {"containerName", name}, {"containerPort", ports.front().number}}});
+            {{{"targetGroupArn", group->second}, {"containerName", name}, {"containerPort", task->ports.front()}}});
         service["healthCheckGracePeriodSeconds"] = 30;
       }
     }

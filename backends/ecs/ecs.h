@@ -8,7 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,30 @@ struct EcsResult {
 
 auto EmitEcs(const ir::Program& program, const std::map<std::string, nlohmann::json>& images,
              const EcsOptions& options) -> EcsResult;
+
+// How a task definition names what lies outside it; `--target ecs` gives
+// literal ARNs, `--target tf-aws` Terraform references.
+struct EcsRefs {
+  std::string region;
+  std::string execution_role_arn;
+  std::function<std::string(const ir::Resource&)> arn;      // a bound resource's ARN
+  std::function<std::string(const ir::Resource&)> name_of;  // what WING_<NAME>_NAME says (bucket, queue URL, table)
+  std::function<std::string(const std::string&)> local_image;  // "<app>-<name>:<hash>" -> image reference
+};
+
+struct EcsTask {
+  std::string name;    // the workload's
+  std::string family;  // <app>-<name>
+  nlohmann::json taskdef;     // RegisterTaskDefinition input, without taskRoleArn and tags
+  nlohmann::json statements;  // the task role's IAM statements (empty: no role needed)
+  std::vector<int> ports;
+  bool gpu = false;
+};
+
+// One workload's task definition; nullopt (with an error) when it cannot run on ECS.
+auto EcsTaskOf(const ir::Program& program, const ir::Resource& workload,
+               const std::map<std::string, nlohmann::json>& images, const EcsRefs& refs,
+               std::vector<std::string>& notes, std::vector<std::string>& errors) -> std::optional<EcsTask>;
 
 // The smallest valid Fargate (cpu units, memory MiB) pair with at least
 // `cpu` units and `memory` MiB; {0, 0} when nothing is that large.
