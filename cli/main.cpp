@@ -13,6 +13,7 @@
 #include "backends/graph/graph.h"
 #include "backends/ecs/ecs.h"
 #include "backends/ir_target.h"
+#include "backends/tfaws/tfaws.h"
 #include "backends/k8s/chart.h"
 #include "backends/output.h"
 #include "backends/sim/sim.h"
@@ -100,7 +101,7 @@ auto ExecSimulator(char** argv) -> int {
 
 auto NotYet(const std::string& what, const std::string& issue) -> int {
   std::cerr << "wdsl: `" << what << "` is not implemented yet (tracked in issue " << issue
-            << "); today wdsl can `check` a program, `build` it for `ir`, `sim`, `helm`, `k8s` or `ecs`, `run` and `test` it in the simulator, and `graph` it\n";
+            << "); today wdsl can `check` a program, `build` it for `ir`, `sim`, `helm`, `k8s`, `ecs` or `tf-aws`, `run` and `test` it in the simulator, and `graph` it\n";
   return kExitEnvironment;
 }
 
@@ -173,8 +174,8 @@ auto main(int argc, char** argv) -> int {
     return exit_code;
   }
   if (*build) {
-    if (target == "tf-aws") return NotYet("build --target " + target, "#7");
     wdsl::EcsOptions ecs_options;
+    wdsl::TfAwsOptions tfaws_options;
     if (!values_file.empty()) {
       std::string error;
       int code = kExitOk;
@@ -187,6 +188,8 @@ auto main(int argc, char** argv) -> int {
       const auto& ecs = platform->ecs;
       ecs_options = {ecs.region,  ecs.account_id, ecs.cluster, ecs.registry, ecs.execution_role_arn,
                      ecs.subnets, ecs.security_groups, ecs.assign_public_ip, ecs.target_groups};
+      tfaws_options.backend = platform->containers_backend;
+      if (!ecs.region.empty()) tfaws_options.region = ecs.region;
     }
     if (!registry.empty() && ecs_options.registry.empty()) ecs_options.registry = registry;
     options.target = target == "ir" ? "sim" : target;  // `@target`, and what may be deployed
@@ -208,6 +211,14 @@ auto main(int argc, char** argv) -> int {
       for (const std::string& error : ecs.errors) std::cerr << "wdsl: error: " << error << "\n";
       if (!ecs.errors.empty()) return kExitUserError;
       files = std::move(ecs.files);
+    } else if (target == "tf-aws") {
+      fs::path app_dir = fs::path(options.entry).parent_path();
+      wdsl::TfAwsResult tf = wdsl::EmitTfAws(*compiled.program, compiled.images, tfaws_options,
+                                             app_dir.empty() ? fs::path(".") : app_dir, dir);
+      for (const std::string& note : tf.notes) std::cerr << "wdsl: note: " << note << "\n";
+      for (const std::string& error : tf.errors) std::cerr << "wdsl: error: " << error << "\n";
+      if (!tf.errors.empty()) return kExitUserError;
+      files = std::move(tf.files);
     } else {
       files = target == "ir"     ? wdsl::EmitIr(*compiled.program)
               : target == "helm" ? wdsl::EmitHelm(*compiled.program, compiled.images, chart_options)

@@ -64,6 +64,25 @@ auto ReadPlatformValues(const std::string& path, std::string& error, int& exit_c
       values.helm_registry = entry.second.as<std::string>();
     }
   }
+  if (YAML::Node containers = root["containers"]) {
+    if (!containers.IsMap()) {
+      error = fmt::format("{}:{}: `containers` must be a map such as `containers: {{backend: ecs}}`", path,
+                          containers.Mark().line + 1);
+      exit_code = 1;
+      return std::nullopt;
+    }
+    for (const auto& entry : containers) {
+      std::string key = entry.first.as<std::string>();
+      std::string value = entry.second.IsScalar() ? entry.second.as<std::string>() : "";
+      if (key != "backend" || (value != "ecs" && value != "eks")) {
+        error = fmt::format("{}:{}: expected `containers.backend: ecs` or `containers.backend: eks`", path,
+                            entry.first.Mark().line + 1);
+        exit_code = 1;
+        return std::nullopt;
+      }
+      values.containers_backend = value;
+    }
+  }
   if (YAML::Node ecs = root["ecs"]) {
     values.ecs.present = true;
     auto fail = [&](const YAML::Node& at, const std::string& message) {

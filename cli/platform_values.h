@@ -12,6 +12,7 @@ namespace wdsl {
 
 struct PlatformValues {
   std::string helm_registry;  // helm.registry: prefix of local images
+  std::string containers_backend;  // containers.backend: where tf-aws runs workloads ("ecs"; default EKS)
   // ecs.*: where `--target ecs` deploys (backends/ecs/ecs.h, docs/ecs.md).
   struct Ecs {
     std::string region;

@@ -6,6 +6,8 @@
 // the diff like any other change.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <algorithm>
 #include <filesystem>
@@ -32,6 +34,7 @@ auto Cases() -> std::vector<Case> {
     // ECS deploys workloads, with the platform values of tests/golden/platform.yaml.
     if (ReadFile(std::string(WDSL_SOURCE_DIR) + "/" + program).find("containers.Workload") != std::string::npos) {
       cases.push_back({program, "ecs"});
+      cases.push_back({program, "tf-aws"});
     }
   }
   return cases;
@@ -48,6 +51,7 @@ auto GoldenPath(const Case& c) -> std::string {
                        : c.target == "sim"  ? ".simulator.json"
                        : c.target == "helm" ? ".helm.txt"
                        : c.target == "ecs"  ? ".ecs.txt"
+                       : c.target == "tf-aws" ? ".tf.json"
                                             : ".k8s.yaml";
   return "tests/golden/" + Stem(c.program) + suffix;
 }
@@ -68,13 +72,19 @@ class Golden : public ::testing::TestWithParam<Case> {};
 
 TEST_P(Golden, MatchesCommittedOutput) {
   const Case& c = GetParam();
-  std::string out = TempDir("golden");
+  // tf-aws names build contexts relative to its output: write it where a
+  // user's would be, so the golden reads the same in every checkout.
+  std::string out = c.target == "tf-aws" ? (fs::path(WDSL_SOURCE_DIR) / fs::path(c.program).parent_path() / "target" /
+                                            ("golden-" + std::to_string(getpid()) + ".tfaws"))
+                                               .string()
+                                         : TempDir("golden");
   // Output only: images are built by the Docker end-to-end tests.
   std::vector<std::string> args = {"build", c.program, "--target", c.target, "-o", out, "--no-images"};
-  if (c.target == "ecs") args.insert(args.end(), {"--values", "tests/golden/platform.yaml"});
+  if (c.target == "ecs" || c.target == "tf-aws") args.insert(args.end(), {"--values", "tests/golden/platform.yaml"});
   RunResult run = RunWdsl(args);
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  std::string actual = c.target == "ir"     ? ReadFile(out + "/ir.json")
+  std::string actual = c.target == "ir"       ? ReadFile(out + "/ir.json")
+                       : c.target == "tf-aws" ? ReadFile(out + "/main.tf.json")
                        : c.target == "sim"  ? ReadFile(out + "/simulator.json")
                        : c.target == "helm" || c.target == "ecs" ? Concatenated(out)
                                             : ReadFile(out + "/manifests.yaml");

@@ -1,0 +1,423 @@
+#include "backends/tfaws/tfaws.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "backends/ecs/ecs.h"
+#include "ir/images.h"
+
+namespace wdsl {
+namespace {
+
+using Json = nlohmann::json;
+
+// A Terraform block name from a path id: `root/Default/my uploads` -> `my_uploads`.
+auto TfName(const std::string& path) -> std::string {
+  std::string rest = path.starts_with("root/Default/") ? path.substr(13) : path;
+  std::string out;
+  for (char c : rest) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (out.empty() || !std::isalpha(static_cast<unsigned char>(out.front()))) out = "r_" + out;
+  return out;
+}
+
+// A literal string inside Terraform JSON is a template: `${` and `%{` of the
+// program's own text must not be read as interpolation.
+auto Literal(const std::string& text) -> std::string {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((text[i] == '$' || text[i] == '%') && i + 1 < text.size() && text[i + 1] == '{') out += text[i];
+    out += text[i];
+  }
+  return out;
+}
+
+auto EscapeJson(Json& value) -> void {
+  if (value.is_string()) {
+    value = Literal(value.get<std::string>());
+  } else if (value.is_structured()) {
+    for (auto& item : value) EscapeJson(item);
+  }
+}
+
+struct Bound {
+  std::string type;  // aws_s3_bucket, ...
+  std::string name;  // block name
+};
+
+auto BoundBlock(const ir::Resource& resource) -> std::optional<Bound> {
+  static const std::map<std::string, std::string> kTypes = {{"cloud.Bucket", "aws_s3_bucket"},
+                                                            {"cloud.Queue", "aws_sqs_queue"},
+                                                            {"cloud.Counter", "aws_dynamodb_table"},
+                                                            {"cloud.Secret", "aws_secretsmanager_secret"}};
+  auto it = kTypes.find(resource.type);
+  if (it == kTypes.end()) return std::nullopt;
+  return Bound{it->second, TfName(resource.path)};
+}
+
+auto Ref(const Bound& bound, const std::string& attribute) -> std::string {
+  return fmt::format("${{{}.{}.{}}}", bound.type, bound.name, attribute);
+}
+
+auto Seconds(const Json& props, const char* name, double fallback) -> int {
+  if (props.contains(name) && props[name].is_object()) {
+    return static_cast<int>(std::llround(props[name].value("$duration", fallback)));
+  }
+  return static_cast<int>(fallback);
+}
+
+// An IAM policy document as the JSON string Terraform expects, ARNs as references.
+auto PolicyString(const Json& statements) -> std::string {
+  return Json{{"Version", "2012-10-17"}, {"Statement", statements}}.dump();
+}
+
+}  // namespace
+
+auto EmitTfAws(const ir::Program& program, const std::map<std::string, nlohmann::json>& images,
+               const TfAwsOptions& options, const std::filesystem::path& app_dir,
+               const std::filesystem::path& output_dir) -> TfAwsResult {
+  TfAwsResult result;
+  const std::string app = ir::SanitizeImageName(program.app);
+  bool workloads = std::any_of(program.resources.begin(), program.resources.end(),
+                               [](const ir::Resource& r) { return r.type == "containers.Workload"; });
+  if (workloads && options.backend != "ecs") {
+    result.errors.push_back(
+        "workloads on EKS, the default of `--target tf-aws`, are not written yet (issue #7); run them on ECS with a "
+        "platform values file (`--values platform.yaml`) that says:\ncontainers:\n  backend: ecs");
+    return result;
+  }
+  Json root = Json::object();
+  Json& resource = root["resource"];
+  resource = Json::object();
+  bool docker = false;
+  root["variable"]["region"] = {{"type", "string"}, {"default", options.region},
+                                {"description", "The AWS region to deploy " + app + " to"}};
+  root["data"]["aws_caller_identity"]["current"] = Json::object();
+
+  // ---- bound resources, named from their path ids
+  std::map<std::string, Bound> bound;  // resource path -> block
+  std::set<std::string> skipped_types;
+  for (const ir::Resource& r : program.resources) {
+    std::optional<Bound> block = BoundBlock(r);
+    if (!block) {
+      if (r.type.starts_with("cloud.") && r.type != "cloud.Endpoint") skipped_types.insert(r.type);
+      continue;
+    }
+    bound[r.path] = *block;
+    std::string physical = ir::SanitizeImageName(program.app + "-" + r.id);
+    Json tags = {{"wdsl:app", app}, {"wdsl:path", Literal(r.path)}};
+    if (r.type == "cloud.Bucket") {
+      resource["aws_s3_bucket"][block->name] = {
+          {"bucket", physical}, {"force_destroy", r.props.value("forceDestroy", false)}, {"tags", tags}};
+      bool is_public = r.props.value("public", false);
+      resource["aws_s3_bucket_public_access_block"][block->name] = {{"bucket", Ref(*block, "id")},
+                                                                    {"block_public_acls", !is_public},
+                                                                    {"block_public_policy", !is_public},
+                                                                    {"ignore_public_acls", !is_public},
+                                                                    {"restrict_public_buckets", !is_public}};
+      if (is_public) {
+        Json statement = {{"Effect", "Allow"}, {"Principal", "*"}, {"Action", {"s3:GetObject"}},
+                          {"Resource", {Ref(*block, "arn") + "/*"}}};
+        resource["aws_s3_bucket_policy"][block->name] = {
+            {"bucket", Ref(*block, "id")},
+            {"policy", PolicyString(Json::array({statement}))},
+            {"depends_on", {"aws_s3_bucket_public_access_block." + block->name}}};
+      }
+    } else if (r.type == "cloud.Queue") {
+      resource["aws_sqs_queue"][block->name] = {
+          {"name", physical},
+          {"visibility_timeout_seconds", Seconds(r.props, "timeout", 30)},
+          {"message_retention_seconds", std::clamp(Seconds(r.props, "retentionPeriod", 3600), 60, 1209600)},
+          {"tags", tags}};
+    } else if (r.type == "cloud.Counter") {
+      resource["aws_dynamodb_table"][block->name] = {{"name", physical},
+                                                     {"billing_mode", "PAY_PER_REQUEST"},
+                                                     {"hash_key", "id"},
+                                                     {"attribute", Json::array({{{"name", "id"}, {"type", "S"}}})},
+                                                     {"tags", tags}};
+    } else if (r.type == "cloud.Secret") {
+      std::string name = r.props.value("name", physical);
+      resource["aws_secretsmanager_secret"][block->name] = {{"name", Literal(name)}, {"tags", tags}};
+    }
+  }
+  for (const std::string& type : skipped_types) {
+    result.notes.push_back(fmt::format("`{}` resources are not deployed by `--target tf-aws` yet (their inflight code "
+                                       "runs in containers on AWS with issue #9)",
+                                       type));
+  }
+  auto arn_of = [&](const ir::Resource& r) -> std::string {
+    auto it = bound.find(r.path);
+    return it == bound.end() ? "" : Ref(it->second, "arn");
+  };
+
+  // ---- publishing: an ECR repository and an image per local build context
+  std::map<std::string, std::string> image_refs;  // "<app>-<name>:<hash>" -> pushed image name
+  namespace fs = std::filesystem;
+  for (const auto& [owner, image] : images) {
+    if (!image.contains("tag") || !image.contains("context")) continue;
+    std::string tag = image["tag"].get<std::string>();
+    if (tag.starts_with("wdsl-")) tag = tag.substr(5);
+    std::string repository = tag.substr(0, tag.rfind(':'));
+    std::string hash = image.value("hash", "");
+    std::string name = TfName(repository);
+    docker = true;
+    resource["aws_ecr_repository"][name] = {{"name", repository},
+                                            {"image_tag_mutability", "IMMUTABLE"},
+                                            {"force_delete", true},
+                                            {"tags", {{"wdsl:app", app}}}};
+    fs::path absolute_context = (fs::absolute(app_dir) / image["context"].get<std::string>()).lexically_normal();
+    std::string context =
+        absolute_context.lexically_relative(fs::absolute(output_dir).lexically_normal()).generic_string();
+    resource["docker_image"][name] = {
+        {"name", fmt::format("${{aws_ecr_repository.{}.repository_url}}:{}", name, hash)},
+        {"build",
+         {{"context", "${path.module}/" + Literal(context)},
+          {"dockerfile", Literal(image.value("dockerfile", "Dockerfile"))},
+          {"platform", "linux/amd64"}}},
+        {"triggers", {{"content_hash", hash}}},
+        {"keep_locally", true}};
+    resource["docker_registry_image"][name] = {{"name", fmt::format("${{docker_image.{}.name}}", name)},
+                                               {"keep_remotely", true},
+                                               {"triggers", {{"content_hash", hash}}}};
+    image_refs[tag] = fmt::format("${{docker_registry_image.{}.name}}", name);
+  }
+
+  // ---- workloads on ECS Fargate
+  if (workloads) {
+    root["data"]["aws_vpc"]["default"] = {{"default", true}};
+    root["data"]["aws_subnets"]["default"] = {
+        {"filter", Json::array({{{"name", "vpc-id"}, {"values", {"${data.aws_vpc.default.id}"}}}})}};
+    resource["aws_ecs_cluster"]["app"] = {{"name", app}, {"tags", {{"wdsl:app", app}}}};
+    resource["aws_cloudwatch_log_group"]["app"] = {{"name", "/wdsl/" + app}, {"retention_in_days", 30}};
+    std::string assume_ecs = PolicyString(Json::array(
+        {{{"Effect", "Allow"}, {"Principal", {{"Service", "ecs-tasks.amazonaws.com"}}}, {"Action", "sts:AssumeRole"}}}));
+    resource["aws_iam_role"]["execution"] = {{"name", app + "-execution"}, {"assume_role_policy", assume_ecs}};
+    resource["aws_iam_role_policy_attachment"]["execution"] = {
+        {"role", "${aws_iam_role.execution.name}"},
+        {"policy_arn", "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"}};
+    resource["aws_security_group"]["tasks"] = {
+        {"name", app + "-tasks"},
+        {"description", "Tasks of " + app + ": traffic from the load balancer and from each other"},
+        {"vpc_id", "${data.aws_vpc.default.id}"},
+        {"ingress", Json::array({{{"description", "from the app"}, {"from_port", 0}, {"to_port", 65535},
+                                  {"protocol", "tcp"}, {"self", true}, {"cidr_blocks", Json::array()},
+                                  {"ipv6_cidr_blocks", Json::array()}, {"prefix_list_ids", Json::array()},
+                                  {"security_groups", {"${aws_security_group.lb.id}"}}}})},
+        {"egress", Json::array({{{"description", "anywhere"}, {"from_port", 0}, {"to_port", 0}, {"protocol", "-1"},
+                                 {"cidr_blocks", {"0.0.0.0/0"}}, {"self", false}, {"ipv6_cidr_blocks", Json::array()},
+                                 {"prefix_list_ids", Json::array()}, {"security_groups", Json::array()}}})}};
+    resource["aws_security_group"]["lb"] = {
+        {"name", app + "-lb"},
+        {"description", "The load balancer of " + app},
+        {"vpc_id", "${data.aws_vpc.default.id}"},
+        {"ingress", Json::array({{{"description", "http"}, {"from_port", 80}, {"to_port", 80}, {"protocol", "tcp"},
+                                  {"cidr_blocks", {"0.0.0.0/0"}}, {"self", false}, {"ipv6_cidr_blocks", Json::array()},
+                                  {"prefix_list_ids", Json::array()}, {"security_groups", Json::array()}}})},
+        {"egress", Json::array({{{"description", "anywhere"}, {"from_port", 0}, {"to_port", 0}, {"protocol", "-1"},
+                                 {"cidr_blocks", {"0.0.0.0/0"}}, {"self", false}, {"ipv6_cidr_blocks", Json::array()},
+                                 {"prefix_list_ids", Json::array()}, {"security_groups", Json::array()}}})}};
+
+    // References go through placeholders so that escaping the program's own
+    // text (env values, args) cannot touch them; Unplace puts them back.
+    std::vector<std::string> references;
+    auto place = [&](const std::string& reference) {
+      references.push_back(reference);
+      return fmt::format("@@wdsl-ref-{}@@", references.size() - 1);
+    };
+    auto Unplace = [&](std::string text) {
+      for (size_t i = 0; i < references.size(); ++i) {
+        std::string marker = fmt::format("@@wdsl-ref-{}@@", i);
+        for (size_t at = text.find(marker); at != std::string::npos; at = text.find(marker, at)) {
+          text.replace(at, marker.size(), references[i]);
+          at += references[i].size();
+        }
+      }
+      return text;
+    };
+    EcsRefs refs;
+    refs.region = place("${var.region}");
+    refs.execution_role_arn = place("${aws_iam_role.execution.arn}");
+    refs.arn = [&](const ir::Resource& target) { return place(arn_of(target)); };
+    refs.name_of = [&](const ir::Resource& target) -> std::string {
+      auto it = bound.find(target.path);
+      if (it == bound.end()) return "";
+      if (target.type == "cloud.Queue") return place(Ref(it->second, "url"));
+      if (target.type == "cloud.Secret") return place(Ref(it->second, "name"));
+      return place(Ref(it->second, target.type == "cloud.Bucket" ? "bucket" : "name"));
+    };
+    refs.local_image = [&](const std::string& tag) {
+      auto it = image_refs.find(tag);
+      return it == image_refs.end() ? tag : place(it->second);
+    };
+
+    // Routes: one listener rule per route, longest prefix first (as the simulator matches).
+    std::vector<std::tuple<std::string, std::string, int>> routes;  // prefix, workload block, port
+    bool any_public = false;
+    for (const ir::Resource& r : program.resources) {
+      if (r.type != "containers.Workload") continue;
+      std::optional<EcsTask> task = EcsTaskOf(program, r, images, refs, result.notes, result.errors);
+      if (!task) continue;
+      std::string name = TfName(task->name);
+      Json taskdef = task->taskdef;
+      Json containers = taskdef["containerDefinitions"];
+      for (Json& container : containers) {
+        // The log group is made by Terraform, not by the awslogs driver.
+        container["logConfiguration"]["options"].erase("awslogs-create-group");
+        EscapeJson(container);  // the program's text; references are placeholders so far
+      }
+      Json definition = {{"family", task->family},
+                         {"network_mode", "awsvpc"},
+                         {"requires_compatibilities", taskdef["requiresCompatibilities"]},
+                         {"cpu", taskdef["cpu"]},
+                         {"memory", taskdef["memory"]},
+                         {"execution_role_arn", "${aws_iam_role.execution.arn}"},
+                         {"container_definitions", Unplace(containers.dump())},
+                         {"tags", {{"wdsl:app", app}, {"wdsl:workload", task->name}}}};
+      if (taskdef.contains("volumes")) {
+        Json volumes = Json::array();
+        for (const Json& volume : taskdef["volumes"]) volumes.push_back({{"name", volume["name"]}});
+        definition["volume"] = volumes;
+      }
+      // One IAM role per workload: exactly the permissions pass's statements.
+      std::string role = fmt::format("{}-{}", app, task->name);
+      resource["aws_iam_role"][name] = {{"name", role}, {"assume_role_policy", assume_ecs}};
+      definition["task_role_arn"] = fmt::format("${{aws_iam_role.{}.arn}}", name);
+      if (!task->statements.empty()) {
+        resource["aws_iam_role_policy"][name] = {{"name", "wdsl"},
+                                                 {"role", fmt::format("${{aws_iam_role.{}.id}}", name)},
+                                                 {"policy", Unplace(PolicyString(task->statements))}};
+      }
+      bool needs_secrets = false;
+      for (const Json& container : containers) needs_secrets |= container.contains("secrets");
+      if (needs_secrets) {
+        Json statements = Json::array();
+        for (const Json& container : containers) {
+          for (const Json& secret : container.value("secrets", Json::array())) {
+            statements.push_back({{"Effect", "Allow"},
+                                  {"Action", {"secretsmanager:GetSecretValue"}},
+                                  {"Resource", {secret["valueFrom"]}}});
+          }
+        }
+        resource["aws_iam_role_policy"]["execution_" + name] = {
+            {"name", task->name + "-secrets"}, {"role", "${aws_iam_role.execution.id}"},
+            {"policy", Unplace(PolicyString(statements))}};
+      }
+      resource["aws_ecs_task_definition"][name] = definition;
+
+      const Json& props = r.props;
+      int desired = static_cast<int>(props.value("replicas", 1.0));
+      if (props.contains("autoscaling") && props["autoscaling"].is_object()) {
+        desired = static_cast<int>(props["autoscaling"].value("min", 1.0));
+      }
+      Json service = {{"name", task->name},
+                      {"cluster", "${aws_ecs_cluster.app.id}"},
+                      {"task_definition", fmt::format("${{aws_ecs_task_definition.{}.arn}}", name)},
+                      {"desired_count", desired},
+                      {"launch_type", task->gpu ? "EC2" : "FARGATE"},
+                      {"propagate_tags", "SERVICE"},
+                      {"network_configuration",
+                       {{"subnets", "${data.aws_subnets.default.ids}"},
+                        {"security_groups", {"${aws_security_group.tasks.id}"}},
+                        {"assign_public_ip", true}}},
+                      {"deployment_circuit_breaker", {{"enable", true}, {"rollback", true}}}};
+      if (desired != static_cast<int>(props.value("replicas", 1.0)) || props.contains("autoscaling")) {
+        service["lifecycle"] = {{"ignore_changes", {"desired_count"}}};
+      }
+      bool is_public = props.value("public", false) && !task->ports.empty();
+      if (is_public) {
+        any_public = true;
+        int port = task->ports.front();
+        Json health = {{"path", "/"}, {"matcher", "200-399"}, {"interval", 15}};
+        if (props.contains("readiness") && props["readiness"].is_object() && props["readiness"].contains("path")) {
+          health["path"] = Literal(props["readiness"]["path"].get<std::string>());
+          health["interval"] = std::clamp(Seconds(props["readiness"], "period", 15), 5, 300);
+        }
+        resource["aws_lb_target_group"][name] = {{"name", ir::SanitizeImageName(app + "-" + task->name).substr(0, 32)},
+                                                 {"port", port},
+                                                 {"protocol", "HTTP"},
+                                                 {"target_type", "ip"},
+                                                 {"vpc_id", "${data.aws_vpc.default.id}"},
+                                                 {"health_check", health}};
+        service["load_balancer"] = Json::array({{{"target_group_arn", fmt::format("${{aws_lb_target_group.{}.arn}}", name)},
+                                                 {"container_name", task->name},
+                                                 {"container_port", port}}});
+        service["depends_on"] = {"aws_lb_listener.http"};
+        std::vector<std::string> prefixes;
+        for (const Json& route : props.value("routes", Json::array())) prefixes.push_back(route.get<std::string>());
+        if (prefixes.empty()) prefixes.push_back("/");
+        for (const std::string& prefix : prefixes) routes.emplace_back(prefix, name, port);
+      }
+      resource["aws_ecs_service"][name] = service;
+      if (props.contains("autoscaling") && props["autoscaling"].is_object()) {
+        const Json& a = props["autoscaling"];
+        resource["aws_appautoscaling_target"][name] = {
+            {"service_namespace", "ecs"},
+            {"scalable_dimension", "ecs:service:DesiredCount"},
+            {"resource_id", fmt::format("service/${{aws_ecs_cluster.app.name}}/${{aws_ecs_service.{}.name}}", name)},
+            {"min_capacity", static_cast<int>(a.value("min", 1.0))},
+            {"max_capacity", static_cast<int>(a.value("max", 1.0))}};
+        Json tracking = {{"target_value", a.value("cpuTarget", 70.0)},
+                         {"predefined_metric_specification",
+                          {{"predefined_metric_type", "ECSServiceAverageCPUUtilization"}}}};
+        resource["aws_appautoscaling_policy"][name] = {
+            {"name", task->name + "-cpu"},
+            {"policy_type", "TargetTrackingScaling"},
+            {"service_namespace", fmt::format("${{aws_appautoscaling_target.{}.service_namespace}}", name)},
+            {"scalable_dimension", fmt::format("${{aws_appautoscaling_target.{}.scalable_dimension}}", name)},
+            {"resource_id", fmt::format("${{aws_appautoscaling_target.{}.resource_id}}", name)},
+            {"target_tracking_scaling_policy_configuration", tracking}};
+      }
+    }
+    if (any_public) {
+      resource["aws_lb"]["app"] = {{"name", app.substr(0, 32)},
+                                   {"load_balancer_type", "application"},
+                                   {"security_groups", {"${aws_security_group.lb.id}"}},
+                                   {"subnets", "${data.aws_subnets.default.ids}"}};
+      resource["aws_lb_listener"]["http"] = {
+          {"load_balancer_arn", "${aws_lb.app.arn}"},
+          {"port", 80},
+          {"protocol", "HTTP"},
+          {"default_action",
+           {{"type", "fixed-response"},
+            {"fixed_response",
+             {{"content_type", "text/plain"}, {"message_body", "no route matches"}, {"status_code", "404"}}}}}};
+      std::stable_sort(routes.begin(), routes.end(),
+                       [](const auto& a, const auto& b) { return std::get<0>(a).size() > std::get<0>(b).size(); });
+      int priority = 1;
+      for (const auto& [prefix, name, port] : routes) {
+        std::string base = prefix.size() > 1 && prefix.ends_with("/") ? prefix.substr(0, prefix.size() - 1) : prefix;
+        // `/api` matches `/api` and `/api/...` (Kubernetes' Prefix), not `/apis`.
+        Json values = base == "/" ? Json::array({"/*"}) : Json::array({Literal(base), Literal(base) + "/*"});
+        resource["aws_lb_listener_rule"][fmt::format("{}_{}", name, priority)] = {
+            {"listener_arn", "${aws_lb_listener.http.arn}"},
+            {"priority", priority},
+            {"action", {{"type", "forward"}, {"target_group_arn", fmt::format("${{aws_lb_target_group.{}.arn}}", name)}}},
+            {"condition", {{"path_pattern", {{"values", values}}}}}};
+        ++priority;
+      }
+      root["output"]["url"] = {{"value", "http://${aws_lb.app.dns_name}"},
+                               {"description", "Where the public workloads' routes are served"}};
+    }
+  }
+
+  Json providers = {{"aws", {{"source", "hashicorp/aws"}, {"version", "~> 5.0"}}}};
+  root["provider"]["aws"] = Json::array({{{"region", "${var.region}"},
+                                          {"default_tags", {{"tags", {{"wdsl:app", app}}}}}}});
+  if (docker) {
+    providers["docker"] = {{"source", "kreuzwerker/docker"}, {"version", "~> 3.0"}};
+    root["data"]["aws_ecr_authorization_token"]["registry"] = Json::object();
+    root["provider"]["docker"] = Json::array(
+        {{{"registry_auth",
+           Json::array({{{"address", "${replace(data.aws_ecr_authorization_token.registry.proxy_endpoint, \"https://\", \"\")}"},
+                         {"username", "${data.aws_ecr_authorization_token.registry.user_name}"},
+                         {"password", "${data.aws_ecr_authorization_token.registry.password}"}}})}}});
+  }
+  root["terraform"] = {{"required_version", ">= 1.5"}, {"required_providers", providers}};
+  result.files["main.tf.json"] = root.dump(2) + "\n";
+  return result;
+}
+
+}  // namespace wdsl

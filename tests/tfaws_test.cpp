@@ -1,0 +1,140 @@
+// `--target tf-aws`: main.tf.json checked against the AWS provider's schema
+// (npm's @cdktf/provider-aws, tests/tfaws/check.sh), then what each part of
+// the program became: bound resources, publishing by content hash, one IAM
+// role per workload with exactly the permissions pass's actions, ECS
+// services behind one load balancer with a rule per route.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/run_wdsl.h"
+
+namespace wdsl::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+auto Shell(const std::string& command, int* status) -> std::string {
+  std::string out;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return "";
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  int code = pclose(pipe);
+  *status = WIFEXITED(code) ? WEXITSTATUS(code) : -1;
+  return out;
+}
+
+// Output under the app's own target/ folder, where build contexts are ../../<dir>.
+auto OutDir(const std::string& program, const std::string& name) -> std::string {
+  return (fs::path(WDSL_SOURCE_DIR) / fs::path(program).parent_path() / "target" /
+          (name + "-" + std::to_string(getpid()) + ".tfaws"))
+      .string();
+}
+
+auto Build(const std::string& program, const std::string& out) -> std::pair<RunResult, Json> {
+  RunResult run = RunWdsl({"build", program, "--target", "tf-aws", "--no-images", "--values",
+                           "tests/golden/platform.yaml", "-o", out});
+  Json tf = Json::parse(ReadFile(out + "/main.tf.json"), nullptr, false);
+  return {run, tf};
+}
+
+TEST(TfAws, MatchesTheAwsProviderSchema) {
+  for (const std::string& program : {std::string("examples/containers-app/main.w"), std::string("tests/golden/k8s-features.w")}) {
+    SCOPED_TRACE(program);
+    std::string out = OutDir(program, "schema");
+    auto [run, tf] = Build(program, out);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    int status = 0;
+    std::string report = Shell(std::string(WDSL_SOURCE_DIR) + "/tests/tfaws/check.sh " + out + "/main.tf.json", &status);
+    EXPECT_EQ(status, 0) << report;
+    fs::remove_all(out);
+  }
+}
+
+TEST(TfAws, ResourcesPublishingRolesAndRoutes) {
+  std::string out = OutDir("examples/containers-app/main.w", "fields");
+  auto [run, tf] = Build("examples/containers-app/main.w", out);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const Json& r = tf["resource"];
+  EXPECT_EQ(r["aws_s3_bucket"]["uploads"]["bucket"], "containers-app-uploads");
+  EXPECT_EQ(r["aws_s3_bucket_public_access_block"]["uploads"]["block_public_acls"], true) << "private by default";
+  EXPECT_EQ(r["aws_sqs_queue"]["jobs"]["name"], "containers-app-jobs");
+  EXPECT_EQ(r["aws_dynamodb_table"]["hits"]["hash_key"], "id");
+  EXPECT_EQ(tf["terraform"]["required_providers"]["docker"]["source"], "kreuzwerker/docker");
+
+  // Publishing: the image is tagged and triggered by the content hash.
+  const Json& image = r["docker_image"]["containers_app_web"];
+  std::string hash = image["triggers"]["content_hash"];
+  EXPECT_EQ(hash.size(), 32u);
+  EXPECT_TRUE(image["name"].get<std::string>().ends_with(":" + hash));
+  EXPECT_EQ(image["build"]["context"], "${path.module}/../../web");
+  EXPECT_EQ(r["docker_registry_image"]["containers_app_web"]["triggers"]["content_hash"], hash);
+  EXPECT_EQ(r["aws_ecr_repository"]["containers_app_web"]["image_tag_mutability"], "IMMUTABLE");
+
+  // One role per workload, exactly the permissions pass's actions, no `*`.
+  EXPECT_TRUE(r["aws_iam_role"].contains("web"));
+  EXPECT_TRUE(r["aws_iam_role"].contains("worker"));
+  Json policy = Json::parse(r["aws_iam_role_policy"]["web"]["policy"].get<std::string>());
+  std::set<std::string> actions;
+  for (const Json& statement : policy["Statement"]) {
+    for (const Json& action : statement["Action"]) {
+      actions.insert(action);
+      EXPECT_EQ(action.get<std::string>().find('*'), std::string::npos);
+    }
+    for (const Json& resource : statement["Resource"]) {
+      EXPECT_TRUE(resource.get<std::string>().starts_with("${aws_")) << resource;
+    }
+  }
+  EXPECT_EQ(actions, (std::set<std::string>{"s3:GetObject", "s3:PutObject", "s3:ListBucket", "sqs:SendMessage",
+                                            "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                                            "sqs:PurgeQueue"}));
+  EXPECT_EQ(r["aws_ecs_task_definition"]["web"]["task_role_arn"], "${aws_iam_role.web.arn}");
+  std::string containers = r["aws_ecs_task_definition"]["web"]["container_definitions"];
+  EXPECT_NE(containers.find("\"image\":\"${docker_registry_image.containers_app_web.name}\""), std::string::npos);
+  EXPECT_NE(containers.find("${aws_sqs_queue.jobs.url}"), std::string::npos);
+
+  // Routes: a listener rule per route, longest first; autoscaling for the worker.
+  EXPECT_EQ(r["aws_lb_listener_rule"].size(), 2u);
+  EXPECT_EQ(r["aws_lb_listener_rule"]["web_1"]["condition"]["path_pattern"]["values"][0], "/static");
+  EXPECT_EQ(r["aws_ecs_service"]["web"]["desired_count"], 2);
+  EXPECT_EQ(r["aws_appautoscaling_target"]["worker"]["max_capacity"], 4);
+  fs::remove_all(out);
+}
+
+TEST(TfAws, ProgramTextIsNotTerraformInterpolation) {
+  std::string dir = TempDir("tf-escape");
+  WriteFile(dir + "/main.w", R"(bring containers;
+new containers.Workload(name: "w", image: "busybox:1", args: ["echo", "$\{HOME} and %\{x}"]) as "w";
+)");
+  WriteFile(dir + "/platform.yaml", "containers:\n  backend: ecs\n");
+  RunResult run = RunWdsl({"build", dir + "/main.w", "--target", "tf-aws", "--no-images", "--values",
+                           dir + "/platform.yaml", "-o", dir + "/out"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string text = ReadFile(dir + "/out/main.tf.json");
+  EXPECT_NE(text.find("$${HOME} and %%{x}"), std::string::npos) << text;
+  fs::remove_all(dir);
+}
+
+TEST(TfAws, WorkloadsNeedTheEcsBackendForNow) {
+  RunResult run = RunWdsl({"build", "examples/containers-app/main.w", "--target", "tf-aws", "--no-images", "-o",
+                           TempDir("tf-eks") + "/out"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("workloads on EKS, the default of `--target tf-aws`, are not written yet"), std::string::npos)
+      << run.err;
+  RunResult plain = RunWdsl({"build", "examples/notes-api/main.w", "--target", "tf-aws", "--no-images", "-o",
+                             TempDir("tf-plain") + "/out"});
+  EXPECT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_NE(plain.err.find("`cloud.Api` resources are not deployed by `--target tf-aws` yet"), std::string::npos)
+      << plain.err;
+}
+
+}  // namespace
+}  // namespace wdsl::testing
