@@ -210,13 +210,24 @@ TEST(Kubernetes, ValuesAreKnobs) {
   int status = 0;
   std::string rendered = Shell(helm + " template shop " + built.chart +
                                    " --set workloads.web.replicaCount=5 --set workloads.worker.autoscaling.enabled=false"
-                                   " --set ingress.host=shop.example.com --set ingress.className=nginx",
+                                   " --set ingress.host=shop.example.com --set ingress.className=nginx"
+                                   " --set workloads.web.serviceAccount.create=true"
+                                   " --set 'workloads.web.serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=arn:aws:iam::1:role/web'",
                                &status);
   ASSERT_EQ(status, 0) << rendered;
   std::map<std::string, YAML::Node> changed = Objects(rendered);
   EXPECT_EQ(changed["Deployment/web"]["spec"]["replicas"].as<int>(), 5);
   EXPECT_EQ(changed["Deployment/worker"]["spec"]["replicas"].as<int>(), 1) << "no HPA: replicas come back";
   EXPECT_FALSE(changed.count("HorizontalPodAutoscaler/worker"));
+  // A workload's own service account (IRSA on EKS).
+  ASSERT_TRUE(changed.count("ServiceAccount/containers-app-web"));
+  EXPECT_EQ(changed["ServiceAccount/containers-app-web"]["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
+                .as<std::string>(),
+            "arn:aws:iam::1:role/web");
+  EXPECT_EQ(changed["Deployment/web"]["spec"]["template"]["spec"]["serviceAccountName"].as<std::string>(),
+            "containers-app-web");
+  EXPECT_EQ(changed["Deployment/worker"]["spec"]["template"]["spec"]["serviceAccountName"].as<std::string>(),
+            "containers-app");
   YAML::Node ingress = changed["Ingress/containers-app"]["spec"];
   EXPECT_EQ(ingress["ingressClassName"].as<std::string>(), "nginx");
   EXPECT_EQ(ingress["rules"][0]["host"].as<std::string>(), "shop.example.com");

@@ -320,6 +320,7 @@ auto BuildChart(const ir::Program& program, const std::map<std::string, Json>& i
           {"nodeSelector", Json::object()},
           {"tolerations", Json::array()},
           {"affinity", Json::object()},
+          {"serviceAccount", {{"create", false}, {"name", ""}, {"annotations", Json::object()}}},
       };
       if (props.contains("bindings") && props["bindings"].is_object()) {
         for (const auto& [name, binding] : props["bindings"].items()) {
@@ -519,10 +520,19 @@ void Deployment(Writer& w, const Chart& chart, const WorkloadInfo& workload) {
   w.Include(8, chart.name + ".selectorLabels", SelectorLines(chart));
   w.Line(8, "app.kubernetes.io/component: " + workload.name);
   w.Line(4, "spec:");
+  // The app's service account, or the workload's own (IRSA on EKS gives each
+  // workload its own IAM role through it: docs/tf-aws.md).
+  std::string own = chart.name + "-" + workload.name;
   if (w.IsHelm()) {
+    w.Line(6, fmt::format("{{{{- if .Values.{}.serviceAccount.create }}}}", values));
+    w.Line(6, fmt::format("serviceAccountName: {{{{ default \"{}\" .Values.{}.serviceAccount.name }}}}", own, values));
+    w.Line(6, "{{- else }}");
     w.Line(6, fmt::format("serviceAccountName: {{{{ include \"{}.serviceAccountName\" . }}}}", chart.name));
+    w.Line(6, "{{- end }}");
   } else {
-    w.Line(6, "serviceAccountName: " + chart.name);
+    bool create = w.Rendered(values + ".serviceAccount.create", false) == "true";
+    std::string name = w.Rendered(values + ".serviceAccount.name", false);
+    w.Line(6, "serviceAccountName: " + (create ? (name.empty() ? own : name) : chart.name));
   }
   w.Line(6, "containers:");
   std::string image_line;
@@ -680,6 +690,27 @@ void Ingress(Writer& w, const Chart& chart) {
   });
 }
 
+// A workload's own service account, when its values ask for one.
+void WorkloadServiceAccount(Writer& w, const Chart& chart, const WorkloadInfo& workload) {
+  std::string values = "workloads." + workload.key + ".serviceAccount";
+  std::string own = chart.name + "-" + workload.name;
+  w.If(0, values + ".create", false, [&] {
+    w.Line(0, "apiVersion: v1");
+    w.Line(0, "kind: ServiceAccount");
+    w.Line(0, "metadata:");
+    if (w.IsHelm()) {
+      w.Line(2, fmt::format("name: {{{{ default \"{}\" .Values.{}.name }}}}", own, values));
+    } else {
+      std::string name = w.Rendered(values + ".name", false);
+      w.Line(2, "name: " + (name.empty() ? own : name));
+    }
+    w.Line(2, "labels:");
+    w.Include(4, chart.name + ".labels", LabelLines(chart));
+    w.Line(4, "app.kubernetes.io/component: " + workload.name);
+    w.YamlBlock(2, "annotations", values + ".annotations");
+  });
+}
+
 void ServiceAccount(Writer& w, const Chart& chart) {
   w.If(0, "serviceAccount.create", false, [&] {
     w.Line(0, "apiVersion: v1");
@@ -707,6 +738,8 @@ auto Templates(const Chart& chart) -> std::vector<Template> {
   out.push_back({"serviceaccount.yaml", "ServiceAccount", [&](Writer& w) { ServiceAccount(w, chart); }});
   for (const WorkloadInfo& workload : chart.workloads) {
     out.push_back({workload.name + "-deployment.yaml", "Deployment", [&](Writer& w) { Deployment(w, chart, workload); }});
+    out.push_back({workload.name + "-serviceaccount.yaml", "ServiceAccount",
+                   [&](Writer& w) { WorkloadServiceAccount(w, chart, workload); }});
     if (!workload.ports.empty()) {
       out.push_back({workload.name + "-service.yaml", "Service", [&](Writer& w) { Service(w, chart, workload); }});
     }
