@@ -189,6 +189,8 @@ auto main(int argc, char** argv) -> int {
       ecs_options = {ecs.region,  ecs.account_id, ecs.cluster, ecs.registry, ecs.execution_role_arn,
                      ecs.subnets, ecs.security_groups, ecs.assign_public_ip, ecs.target_groups};
       tfaws_options.backend = platform->containers_backend;
+      tfaws_options.eks_cluster = platform->eks_cluster;
+      if (!platform->eks_namespace.empty()) tfaws_options.eks_namespace = platform->eks_namespace;
       if (!ecs.region.empty()) tfaws_options.region = ecs.region;
     }
     if (!registry.empty() && ecs_options.registry.empty()) ecs_options.registry = registry;

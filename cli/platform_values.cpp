@@ -83,6 +83,23 @@ auto ReadPlatformValues(const std::string& path, std::string& error, int& exit_c
       values.containers_backend = value;
     }
   }
+  if (YAML::Node eks = root["eks"]) {
+    if (!eks.IsMap()) {
+      error = fmt::format("{}:{}: `eks` must be a map such as `eks: {{clusterName: prod}}`", path, eks.Mark().line + 1);
+      exit_code = 1;
+      return std::nullopt;
+    }
+    for (const auto& entry : eks) {
+      std::string key = entry.first.as<std::string>();
+      if ((key != "clusterName" && key != "namespace") || !entry.second.IsScalar()) {
+        error = fmt::format("{}:{}: unknown or invalid `eks.{}`; the keys are clusterName and namespace (strings)", path,
+                            entry.first.Mark().line + 1, key);
+        exit_code = 1;
+        return std::nullopt;
+      }
+      (key == "clusterName" ? values.eks_cluster : values.eks_namespace) = entry.second.as<std::string>();
+    }
+  }
   if (YAML::Node ecs = root["ecs"]) {
     values.ecs.present = true;
     auto fail = [&](const YAML::Node& at, const std::string& message) {

@@ -13,6 +13,8 @@ namespace wdsl {
 struct PlatformValues {
   std::string helm_registry;  // helm.registry: prefix of local images
   std::string containers_backend;  // containers.backend: where tf-aws runs workloads ("ecs"; default EKS)
+  std::string eks_cluster;         // eks.clusterName: an existing cluster for tf-aws
+  std::string eks_namespace;       // eks.namespace
   // ecs.*: where `--target ecs` deploys (backends/ecs/ecs.h, docs/ecs.md).
   struct Ecs {
     std::string region;

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <unistd.h>
@@ -123,12 +124,75 @@ new containers.Workload(name: "w", image: "busybox:1", args: ["echo", "$\{HOME} 
   fs::remove_all(dir);
 }
 
-TEST(TfAws, WorkloadsNeedTheEcsBackendForNow) {
-  RunResult run = RunWdsl({"build", "examples/containers-app/main.w", "--target", "tf-aws", "--no-images", "-o",
-                           TempDir("tf-eks") + "/out"});
-  EXPECT_EQ(run.exit_code, 1);
-  EXPECT_NE(run.err.find("workloads on EKS, the default of `--target tf-aws`, are not written yet"), std::string::npos)
-      << run.err;
+auto Helm() -> std::string {
+  int status = 0;
+  std::string path = Shell(std::string(WDSL_SOURCE_DIR) + "/scripts/helm.sh", &status);
+  while (!path.empty() && path.back() == '\n') path.pop_back();
+  return status == 0 ? path : "";
+}
+
+// Without `containers.backend: ecs` workloads go to EKS: a cluster of their
+// own, IRSA roles, and a helm_release of the chart written beside main.tf.json.
+TEST(TfAws, WorkloadsOnANewEksCluster) {
+  std::string out = OutDir("examples/containers-app/main.w", "eks");
+  RunResult run = RunWdsl({"build", "examples/containers-app/main.w", "--target", "tf-aws", "--no-images", "-o", out});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  int status = 0;
+  std::string report = Shell(std::string(WDSL_SOURCE_DIR) + "/tests/tfaws/check.sh " + out + "/main.tf.json", &status);
+  EXPECT_EQ(status, 0) << report;
+  Json tf = Json::parse(ReadFile(out + "/main.tf.json"));
+  const Json& r = tf["resource"];
+  for (const char* type : {"aws_vpc", "aws_subnet", "aws_eks_cluster", "aws_eks_node_group",
+                           "aws_iam_openid_connect_provider", "helm_release"}) {
+    EXPECT_TRUE(r.contains(type)) << type;
+  }
+  EXPECT_FALSE(r.contains("aws_ecs_service"));
+  EXPECT_EQ(tf["terraform"]["required_providers"]["helm"]["source"], "hashicorp/helm");
+  // IRSA: only the workload's own service account may assume its role.
+  Json trust = Json::parse(r["aws_iam_role"]["web"]["assume_role_policy"].get<std::string>());
+  EXPECT_EQ(trust["Statement"][0]["Action"], "sts:AssumeRoleWithWebIdentity");
+  std::string conditions = trust["Statement"][0]["Condition"].dump();
+  EXPECT_NE(conditions.find("system:serviceaccount:default:containers-app-web"), std::string::npos) << conditions;
+  Json policy = Json::parse(r["aws_iam_role_policy"]["web"]["policy"].get<std::string>());
+  EXPECT_EQ(policy["Statement"].size(), 3u);
+  // The release installs the chart with ECR images and each workload's role.
+  const Json& release = r["helm_release"]["app"];
+  EXPECT_EQ(release["chart"], "${path.module}/chart/containers-app");
+  std::map<std::string, std::string> set;
+  for (const Json& item : release["set"]) set[item["name"]] = item["value"];
+  EXPECT_EQ(set["workloads.web.serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn"], "${aws_iam_role.web.arn}");
+  EXPECT_EQ(set["resources.uploads.name"], "${aws_s3_bucket.uploads.bucket}");
+  EXPECT_NE(set["global.registry"].find(".dkr.ecr.${var.region}.amazonaws.com"), std::string::npos);
+  std::string helm = Helm();
+  ASSERT_FALSE(helm.empty());
+  std::string lint = Shell(helm + " lint --strict " + out + "/chart/containers-app", &status);
+  EXPECT_EQ(status, 0) << lint;
+  fs::remove_all(out);
+}
+
+TEST(TfAws, WorkloadsOnAnExistingEksCluster) {
+  std::string dir = TempDir("tf-existing");
+  WriteFile(dir + "/platform.yaml", "eks:\n  clusterName: prod\n  namespace: shop\n");
+  std::string out = OutDir("examples/containers-app/main.w", "existing");
+  RunResult run = RunWdsl({"build", "examples/containers-app/main.w", "--target", "tf-aws", "--no-images", "--values",
+                           dir + "/platform.yaml", "-o", out});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  int status = 0;
+  std::string report = Shell(std::string(WDSL_SOURCE_DIR) + "/tests/tfaws/check.sh " + out + "/main.tf.json", &status);
+  EXPECT_EQ(status, 0) << report;
+  Json tf = Json::parse(ReadFile(out + "/main.tf.json"));
+  EXPECT_FALSE(tf["resource"].contains("aws_eks_cluster")) << "no cluster is made";
+  EXPECT_FALSE(tf["resource"].contains("aws_vpc"));
+  EXPECT_EQ(tf["data"]["aws_eks_cluster"]["main"]["name"], "prod");
+  EXPECT_EQ(tf["resource"]["helm_release"]["app"]["namespace"], "shop");
+  EXPECT_NE(tf["resource"]["aws_iam_role"]["web"]["assume_role_policy"].get<std::string>().find(
+                "system:serviceaccount:shop:containers-app-web"),
+            std::string::npos);
+  fs::remove_all(out);
+  fs::remove_all(dir);
+}
+
+TEST(TfAws, OtherResourcesAreNotedNotDropped) {
   RunResult plain = RunWdsl({"build", "examples/notes-api/main.w", "--target", "tf-aws", "--no-images", "-o",
                              TempDir("tf-plain") + "/out"});
   EXPECT_EQ(plain.exit_code, 0) << plain.err;

@@ -847,6 +847,8 @@ auto Render(const Chart& chart, Mode mode, const Template& t) -> std::string {
 
 }  // namespace
 
+auto ChartValuesKey(const std::string& name) -> std::string { return ValuesKey(name); }
+
 auto EmitHelm(const ir::Program& program, const std::map<std::string, nlohmann::json>& images,
               const ChartOptions& options) -> OutputFiles {
   Chart chart = BuildChart(program, images, options);

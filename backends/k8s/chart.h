@@ -26,6 +26,9 @@ struct ChartOptions {
 auto EmitHelm(const ir::Program& program, const std::map<std::string, nlohmann::json>& images,
               const ChartOptions& options) -> OutputFiles;
 
+// The values.yaml key of a workload or resource name ("my-web" -> "myWeb").
+auto ChartValuesKey(const std::string& name) -> std::string;
+
 // `manifests.yaml`: the chart rendered with its defaults, release name = app.
 auto EmitK8s(const ir::Program& program, const std::map<std::string, nlohmann::json>& images,
              const ChartOptions& options) -> OutputFiles;

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <set>
 
 #include "backends/ecs/ecs.h"
+#include "backends/k8s/chart.h"
 #include "ir/images.h"
 
 namespace wdsl {
@@ -74,6 +76,177 @@ auto PolicyString(const Json& statements) -> std::string {
   return Json{{"Version", "2012-10-17"}, {"Statement", statements}}.dump();
 }
 
+
+// The EKS half (c:cluster): a cluster per app (VPC with two public subnets,
+// EKS cluster and node group with their roles, the IRSA OIDC provider), or
+// the existing `eks.clusterName`; one IRSA role per workload whose policy is
+// the permissions pass's statements; and a helm_release of the chart (written
+// beside main.tf.json) with the ECR registry and each workload's service
+// account bound to its role.
+void EmitEks(const ir::Program& program, const std::map<std::string, Json>& images, const TfAwsOptions& options,
+             const std::string& app, const std::map<std::string, Bound>& bound,
+             const std::function<std::string(const ir::Resource&)>& arn_of,
+             const std::map<std::string, std::string>& image_refs, Json& root, TfAwsResult& result) {
+  Json& resource = root["resource"];
+  bool existing = !options.eks_cluster.empty();
+  std::string cluster;      // a reference to the cluster block
+  std::string oidc_arn;
+  std::string oidc_url;
+  if (existing) {
+    root["data"]["aws_eks_cluster"]["main"] = {{"name", Literal(options.eks_cluster)}};
+    root["data"]["aws_iam_openid_connect_provider"]["eks"] = {
+        {"url", "${data.aws_eks_cluster.main.identity[0].oidc[0].issuer}"}};
+    cluster = "data.aws_eks_cluster.main";
+    oidc_arn = "${data.aws_iam_openid_connect_provider.eks.arn}";
+    oidc_url = "data.aws_iam_openid_connect_provider.eks.url";
+  } else {
+    root["data"]["aws_availability_zones"]["available"] = {{"state", "available"}};
+    resource["aws_vpc"]["main"] = {{"cidr_block", "10.0.0.0/16"},
+                                   {"enable_dns_hostnames", true},
+                                   {"enable_dns_support", true},
+                                   {"tags", {{"Name", app}}}};
+    resource["aws_internet_gateway"]["main"] = {{"vpc_id", "${aws_vpc.main.id}"}};
+    resource["aws_subnet"]["public"] = {
+        {"count", 2},
+        {"vpc_id", "${aws_vpc.main.id}"},
+        {"availability_zone", "${data.aws_availability_zones.available.names[count.index]}"},
+        {"cidr_block", "${cidrsubnet(aws_vpc.main.cidr_block, 8, count.index)}"},
+        {"map_public_ip_on_launch", true},
+        {"tags", {{"Name", app + "-public-${count.index}"}, {"kubernetes.io/role/elb", "1"}}}};
+    resource["aws_route_table"]["public"] = {
+        {"vpc_id", "${aws_vpc.main.id}"},
+        {"route", Json::array({{{"cidr_block", "0.0.0.0/0"}, {"gateway_id", "${aws_internet_gateway.main.id}"}}})}};
+    resource["aws_route_table_association"]["public"] = {{"count", 2},
+                                                         {"subnet_id", "${aws_subnet.public[count.index].id}"},
+                                                         {"route_table_id", "${aws_route_table.public.id}"}};
+    auto service_role = [&](const std::string& name, const std::string& service,
+                            const std::vector<std::string>& policies) {
+      resource["aws_iam_role"][name] = {
+          {"name", app + "-" + name},
+          {"assume_role_policy",
+           PolicyString(Json::array({{{"Effect", "Allow"}, {"Principal", {{"Service", service}}},
+                                      {"Action", "sts:AssumeRole"}}}))}};
+      for (size_t i = 0; i < policies.size(); ++i) {
+        resource["aws_iam_role_policy_attachment"][fmt::format("{}_{}", name, i)] = {
+            {"role", fmt::format("${{aws_iam_role.{}.name}}", name)},
+            {"policy_arn", "arn:aws:iam::aws:policy/" + policies[i]}};
+      }
+    };
+    service_role("eks_cluster", "eks.amazonaws.com", {"AmazonEKSClusterPolicy"});
+    service_role("eks_nodes", "ec2.amazonaws.com",
+                 {"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"});
+    resource["aws_eks_cluster"]["main"] = {
+        {"name", app},
+        {"role_arn", "${aws_iam_role.eks_cluster.arn}"},
+        {"vpc_config", {{"subnet_ids", "${aws_subnet.public[*].id}"}}},
+        {"depends_on", {"aws_iam_role_policy_attachment.eks_cluster_0"}}};
+    resource["aws_eks_node_group"]["main"] = {
+        {"cluster_name", "${aws_eks_cluster.main.name}"},
+        {"node_group_name", app},
+        {"node_role_arn", "${aws_iam_role.eks_nodes.arn}"},
+        {"subnet_ids", "${aws_subnet.public[*].id}"},
+        {"instance_types", {"t3.medium"}},
+        {"scaling_config", {{"desired_size", 2}, {"min_size", 1}, {"max_size", 4}}},
+        {"depends_on",
+         {"aws_iam_role_policy_attachment.eks_nodes_0", "aws_iam_role_policy_attachment.eks_nodes_1",
+          "aws_iam_role_policy_attachment.eks_nodes_2"}}};
+    root["data"]["tls_certificate"]["eks"] = {{"url", "${aws_eks_cluster.main.identity[0].oidc[0].issuer}"}};
+    resource["aws_iam_openid_connect_provider"]["eks"] = {
+        {"url", "${aws_eks_cluster.main.identity[0].oidc[0].issuer}"},
+        {"client_id_list", {"sts.amazonaws.com"}},
+        {"thumbprint_list", {"${data.tls_certificate.eks.certificates[0].sha1_fingerprint}"}}};
+    cluster = "aws_eks_cluster.main";
+    oidc_arn = "${aws_iam_openid_connect_provider.eks.arn}";
+    oidc_url = "aws_iam_openid_connect_provider.eks.url";
+  }
+  root["data"]["aws_eks_cluster_auth"]["main"] = {{"name", fmt::format("${{{}.name}}", cluster)}};
+  root["provider"]["helm"] = Json::array(
+      {{{"kubernetes",
+         {{"host", fmt::format("${{{}.endpoint}}", cluster)},
+          {"cluster_ca_certificate", fmt::format("${{base64decode({}.certificate_authority[0].data)}}", cluster)},
+          {"token", "${data.aws_eks_cluster_auth.main.token}"}}}}});
+
+  // The chart, written beside main.tf.json, and its release.
+  ChartOptions chart_options;
+  for (const auto& [path, text] : EmitHelm(program, images, chart_options)) result.files["chart/" + path] = text;
+  std::string namespace_ = options.eks_namespace.empty() ? "default" : options.eks_namespace;
+  Json set = Json::array();
+  set.push_back({{"name", "global.registry"},
+                 {"value", "${data.aws_caller_identity.current.account_id}.dkr.ecr.${var.region}.amazonaws.com"}});
+  Json depends = Json::array();
+  if (!existing) depends.push_back("aws_eks_node_group.main");
+  for (const auto& [tag, reference] : image_refs) {
+    depends.push_back(reference.substr(2, reference.rfind('.') - 2));  // docker_registry_image.<name>
+  }
+  for (const ir::Resource& r : program.resources) {
+    if (r.type != "containers.Workload") continue;
+    std::string name = r.props.value("name", r.id);
+    std::string key = ChartValuesKey(name);
+    std::string block = TfName(name);
+    std::string account = app + "-" + name;
+    // IRSA: only this workload's service account may assume its role.
+    Json trust = Json::array({{{"Effect", "Allow"},
+                               {"Principal", {{"Federated", oidc_arn}}},
+                               {"Action", "sts:AssumeRoleWithWebIdentity"},
+                               {"Condition",
+                                {{"StringEquals",
+                                  {{fmt::format("${{replace({}, \"https://\", \"\")}}:sub", oidc_url),
+                                    fmt::format("system:serviceaccount:{}:{}", namespace_, account)},
+                                   {fmt::format("${{replace({}, \"https://\", \"\")}}:aud", oidc_url),
+                                    "sts.amazonaws.com"}}}}}}});
+    resource["aws_iam_role"][block] = {{"name", app + "-" + name}, {"assume_role_policy", PolicyString(trust)}};
+    Json statements = Json::array();
+    if (r.permissions.contains("tf-aws")) {
+      for (const Json& statement : r.permissions["tf-aws"]) {
+        Json arns = Json::array();
+        for (const Json& arn : statement.value("resources", Json::array())) {
+          std::string text = arn.get<std::string>();
+          size_t start = text.find("${wdsl#");
+          if (start != std::string::npos) {
+            size_t end = text.find('}', start);
+            std::string inner = text.substr(start + 7, end - start - 7);
+            const ir::Resource* target = program.FindResource(inner.substr(0, inner.rfind('#')));
+            text = text.substr(0, start) + (target == nullptr ? "" : arn_of(*target)) + text.substr(end + 1);
+          }
+          arns.push_back(text);
+        }
+        statements.push_back({{"Effect", "Allow"}, {"Action", statement["actions"]}, {"Resource", arns}});
+      }
+    }
+    if (!statements.empty()) {
+      resource["aws_iam_role_policy"][block] = {{"name", "wdsl"},
+                                                {"role", fmt::format("${{aws_iam_role.{}.id}}", block)},
+                                                {"policy", PolicyString(statements)}};
+    }
+    set.push_back({{"name", fmt::format("workloads.{}.serviceAccount.create", key)}, {"value", "true"}});
+    set.push_back({{"name", fmt::format("workloads.{}.serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn", key)},
+                   {"value", fmt::format("${{aws_iam_role.{}.arn}}", block)}});
+  }
+  // Bound resources' names in the cluster's account (the chart's `resources.<id>` values).
+  for (const auto& [path, b] : bound) {
+    const ir::Resource* target = program.FindResource(path);
+    if (target == nullptr || target->type == "cloud.Secret") continue;
+    std::string key = ChartValuesKey(target->id);
+    std::string attribute = target->type == "cloud.Bucket" ? "bucket" : "name";
+    set.push_back({{"name", fmt::format("resources.{}.name", key)}, {"value", Ref(b, attribute)}});
+  }
+  bool secrets = std::any_of(program.resources.begin(), program.resources.end(),
+                             [](const ir::Resource& r) { return r.type == "cloud.Secret"; });
+  if (secrets) {
+    result.notes.push_back("on EKS, a workload reads a bound `cloud.Secret` from the Kubernetes Secret of the same name "
+                           "(key `value`), which Terraform does not fill: create it, e.g. with the External Secrets "
+                           "operator from Secrets Manager");
+  }
+  resource["helm_release"]["app"] = {{"name", app},
+                                     {"chart", "${path.module}/chart/" + app},
+                                     {"namespace", Literal(namespace_)},
+                                     {"create_namespace", true},
+                                     {"set", set},
+                                     {"depends_on", depends}};
+  root["output"]["cluster"] = {{"value", fmt::format("${{{}.name}}", cluster)},
+                               {"description", "aws eks update-kubeconfig --name <this> to use kubectl"}};
+}
+
 }  // namespace
 
 auto EmitTfAws(const ir::Program& program, const std::map<std::string, nlohmann::json>& images,
@@ -83,12 +256,7 @@ auto EmitTfAws(const ir::Program& program, const std::map<std::string, nlohmann:
   const std::string app = ir::SanitizeImageName(program.app);
   bool workloads = std::any_of(program.resources.begin(), program.resources.end(),
                                [](const ir::Resource& r) { return r.type == "containers.Workload"; });
-  if (workloads && options.backend != "ecs") {
-    result.errors.push_back(
-        "workloads on EKS, the default of `--target tf-aws`, are not written yet (issue #7); run them on ECS with a "
-        "platform values file (`--values platform.yaml`) that says:\ncontainers:\n  backend: ecs");
-    return result;
-  }
+  bool on_ecs = options.backend == "ecs";
   Json root = Json::object();
   Json& resource = root["resource"];
   resource = Json::object();
@@ -185,8 +353,14 @@ auto EmitTfAws(const ir::Program& program, const std::map<std::string, nlohmann:
     image_refs[tag] = fmt::format("${{docker_registry_image.{}.name}}", name);
   }
 
+  bool kubernetes = false;
+  if (workloads && !on_ecs) {
+    kubernetes = true;
+    EmitEks(program, images, options, app, bound, arn_of, image_refs, root, result);
+  }
+
   // ---- workloads on ECS Fargate
-  if (workloads) {
+  if (workloads && on_ecs) {
     root["data"]["aws_vpc"]["default"] = {{"default", true}};
     root["data"]["aws_subnets"]["default"] = {
         {"filter", Json::array({{{"name", "vpc-id"}, {"values", {"${data.aws_vpc.default.id}"}}}})}};
@@ -414,6 +588,10 @@ auto EmitTfAws(const ir::Program& program, const std::map<std::string, nlohmann:
            Json::array({{{"address", "${replace(data.aws_ecr_authorization_token.registry.proxy_endpoint, \"https://\", \"\")}"},
                          {"username", "${data.aws_ecr_authorization_token.registry.user_name}"},
                          {"password", "${data.aws_ecr_authorization_token.registry.password}"}}})}}});
+  }
+  if (kubernetes) {
+    providers["helm"] = {{"source", "hashicorp/helm"}, {"version", "~> 2.12"}};
+    if (options.eks_cluster.empty()) providers["tls"] = {{"source", "hashicorp/tls"}, {"version", "~> 4.0"}};
   }
   root["terraform"] = {{"required_version", ">= 1.5"}, {"required_providers", providers}};
   result.files["main.tf.json"] = root.dump(2) + "\n";

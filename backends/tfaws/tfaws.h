@@ -1,10 +1,12 @@
 // `--target tf-aws` (c:backends, c:publishing, c:bindings, c:endpoints,
-// c:autoscaling): one Terraform JSON file, `main.tf.json`, with the app's
-// bound resources (S3, SQS, DynamoDB, Secrets Manager), an ECR repository per
-// local image and the image itself built and pushed during `terraform apply`
-// (kreuzwerker/docker, tagged and triggered by the content hash), one IAM
-// role per workload whose policy is exactly the permissions pass's output,
-// and the workloads on ECS Fargate behind an Application Load Balancer.
+// c:autoscaling, c:cluster): one Terraform JSON file, `main.tf.json`, with
+// the app's bound resources (S3, SQS, DynamoDB, Secrets Manager), an ECR
+// repository per local image and the image itself built and pushed during
+// `terraform apply` (kreuzwerker/docker, tagged and triggered by the content
+// hash), one IAM role per workload whose policy is exactly the permissions
+// pass's output, and the workloads either on EKS (default: a cluster per
+// app, or an existing one, and a helm_release of the --target helm chart,
+// written beside it under chart/) or on ECS Fargate behind an ALB.
 // docs/tf-aws.md says what each resource and prop becomes.
 #pragma once
 
@@ -22,7 +24,9 @@ namespace wdsl {
 
 struct TfAwsOptions {
   std::string region = "us-east-1";  // default of the `region` variable
-  std::string backend;               // containers.backend: "ecs" (EKS, the default, is not written yet)
+  std::string backend;               // containers.backend: "eks" (default) or "ecs"
+  std::string eks_cluster;           // eks.clusterName: deploy to this existing cluster (no VPC, no cluster made)
+  std::string eks_namespace = "default";  // eks.namespace: where the chart is installed
 };
 
 struct TfAwsResult {

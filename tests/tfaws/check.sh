@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Validates the Terraform JSON that `wdsl build --target tf-aws` writes
-# against the real hashicorp/aws (and kreuzwerker/docker) provider schemas
-# (see validate.mjs for what is checked and what it prints):
+# against the real hashicorp/aws (and kreuzwerker/docker, hashicorp/helm,
+# hashicorp/tls) provider schemas (see validate.mjs for what is checked and
+# what it prints):
 #   tests/tfaws/check.sh target/main.tfaws/main.tf.json
 #
 # Installs the pinned npm packages of tests/tfaws (package-lock.json) with
@@ -10,8 +11,10 @@
 # schemas), then derives the compact schemas in schema/ (extract.mjs, a few
 # seconds, once). The pinned @cdktf/provider-aws 20.1.0 is hashicorp/aws
 # 5.100.0, the last 5.x (what `version = "~> 5.0"` installs); 21.22.1, the
-# last bindings HashiCorp published, is aws 6.25.0. Without node or npm this FAILS: ./scripts/setup.sh installs
-# Debian's nodejs and npm.
+# last bindings HashiCorp published, is aws 6.25.0; @cdktf/provider-helm
+# 11.0.0 is hashicorp/helm 2.17.0 (the last 2.x), @cdktf/provider-tls 11.0.1
+# is hashicorp/tls 4.1.0. Without node or npm this FAILS: ./scripts/setup.sh
+# installs Debian's nodejs and npm.
 set -euo pipefail
 
 script="${BASH_SOURCE[0]}"
@@ -35,7 +38,7 @@ needs_install() {
 }
 needs_extract() {
   local f
-  for f in aws docker; do
+  for f in aws docker helm tls; do
     [[ -f "$here/schema/$f.json" && "$here/schema/$f.json" -nt "$here/node_modules/.package-lock.json" &&
       "$here/schema/$f.json" -nt "$here/extract.mjs" ]] || return 0
   done

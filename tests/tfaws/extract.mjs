@@ -3,15 +3,22 @@
 // schema/<provider>.json (gitignored; rebuilt when the installed package
 // version or this file's FORMAT changes).
 //
-//   node extract.mjs [--force]      # writes schema/aws.json, schema/docker.json
+//   node extract.mjs [--force]      # writes schema/{aws,docker,helm,tls}.json
 //
 // validate.mjs calls ensureSchemas() itself, so running this by hand is only
 // needed to look at the result. Parsing the 120 MB aws .jsii takes 3-6 s and
 // about 550 MB of memory; the result is 2.4 MB and loads in a fraction of a
 // second. Which provider version: the pinned package's (package.json's
 // "cdktf.provider"), e.g. @cdktf/provider-aws 20.1.0 is hashicorp/aws
-// 5.100.0 and 21.22.1 is 6.25.0; validate.mjs rejects a required_providers
-// version constraint that excludes it.
+// 5.100.0 and 21.22.1 is 6.25.0; @cdktf/provider-helm 11.0.0 is
+// hashicorp/helm 2.17.0, the last 2.x (12.x is helm 3.x, whose kubernetes
+// and set are attributes, not blocks); @cdktf/provider-tls 11.0.1 is
+// hashicorp/tls 4.1.0. validate.mjs rejects a required_providers version
+// constraint that excludes the pinned version.
+//
+// Not here: hashicorp/kubernetes (@cdktf/provider-kubernetes 12.1.1 is
+// kubernetes 2.38.0 and extracts fine, but installs 145 MB for the provider
+// block alone), so provider.kubernetes is not checked.
 //
 // What the jsii gives, per resource and data source class (base
 // cdktf.TerraformResource / cdktf.TerraformDataSource):
@@ -58,6 +65,8 @@ export const FORMAT = 1;
 export const PROVIDERS = [
   { local: "aws", pkg: "@cdktf/provider-aws" },
   { local: "docker", pkg: "@cdktf/provider-docker" },
+  { local: "helm", pkg: "@cdktf/provider-helm" },
+  { local: "tls", pkg: "@cdktf/provider-tls" },
 ];
 
 const require = createRequire(path.join(here, "package.json"));
@@ -139,7 +148,9 @@ function extractProvider({ local, pkg }) {
     if (s.kind !== "interface" || !s.datatype) throw new Error(`${fqn} is not a struct`);
     const args = (structs[id] = {});
     for (const p of s.properties ?? []) {
-      const docs = `${p.docs?.summary ?? ""} ${p.docs?.remarks ?? ""}`;
+      // (A summary holding "@hourly" makes jsii file the rest, link
+      // included, as a custom doc tag.)
+      const docs = [p.docs?.summary, p.docs?.remarks, ...Object.values(p.docs?.custom ?? {})].filter(Boolean).join(" ");
       const m = linkRe.exec(docs);
       if (!m) throw new Error(`${fqn}.${p.name}: no registry link gives its Terraform name`);
       const name = m[1];

@@ -16,7 +16,8 @@ fail() {
 
 ./check.sh fixtures/good.tf.json || fail "fixtures/good.tf.json was rejected"
 ./check.sh fixtures/good-docker.tf.json || fail "fixtures/good-docker.tf.json was rejected"
-./check.sh fixtures/good.tf.json fixtures/good-docker.tf.json >/dev/null || fail "two good files at once were rejected"
+./check.sh fixtures/good-helm.tf.json || fail "fixtures/good-helm.tf.json was rejected"
+./check.sh fixtures/good.tf.json fixtures/good-docker.tf.json fixtures/good-helm.tf.json >/dev/null || fail "three good files at once were rejected"
 
 # expect_fail FILE LINES EXPECTED-SUBSTRING...: exit status 1, one FAIL line,
 # exactly LINES error lines, and every expected substring in the output.
@@ -62,6 +63,15 @@ expect_fail fixtures/bad-version.tf.json 1 \
   '/terraform/required_providers/aws/version: "~> 4.0" excludes hashicorp/aws '
 expect_fail fixtures/bad-policy.tf.json 1 \
   '/resource/aws_iam_role/web_task/assume_role_policy: must be a JSON document (a string holding JSON), but it does not parse'
+# hashicorp/helm 2.x (bad-helm-*: good-helm.tf.json with one thing broken).
+expect_fail fixtures/bad-helm-unknown-arg.tf.json 2 \
+  '/resource/helm_release/web/chart_path: unknown argument "chart_path" of helm_release; did you mean "chart"? Valid arguments: atomic, chart, ' \
+  '/resource/helm_release/web: missing required argument "chart" of helm_release (required: chart, name)'
+expect_fail fixtures/bad-helm-set-name.tf.json 1 \
+  '/resource/helm_release/web/set/0: missing required argument "name" in block "set" (required: name, value)'
+expect_fail fixtures/bad-helm-provider.tf.json 2 \
+  '/provider/helm/kubernetes/exec/apiVersion: unknown argument "apiVersion" of block "exec"; did you mean "api_version"? Valid arguments: api_version, args, command, env' \
+  '/provider/helm/kubernetes/exec: missing required argument "api_version" in block "exec" (required: api_version, command)'
 
 # Every bad fixture is checked above.
 for f in fixtures/bad*.json; do
@@ -75,4 +85,4 @@ rc=$?
 set -e
 ((rc == 2)) || fail "no file: exit status $rc, expected 2"
 
-echo "tests/tfaws/selftest.sh: ok (2 good fixtures pass, $checked bad fixtures fail with the expected errors)"
+echo "tests/tfaws/selftest.sh: ok (3 good fixtures pass, $checked bad fixtures fail with the expected errors)"

@@ -1,7 +1,9 @@
 // Validates Terraform JSON configuration (what `wdsl build --target tf-aws`
 // writes: target/main.tfaws/main.tf.json) against the real provider schemas
-// of hashicorp/aws and kreuzwerker/docker, as extract.mjs derives them from
-// the prebuilt CDKTF bindings pinned in package.json.
+// of hashicorp/aws, kreuzwerker/docker, hashicorp/helm (2.x) and
+// hashicorp/tls, as extract.mjs derives them from the prebuilt CDKTF
+// bindings pinned in package.json. (hashicorp/kubernetes is not among them:
+// a provider.kubernetes block is not checked.)
 //
 //   node validate.mjs <main.tf.json>...
 //
@@ -26,8 +28,11 @@
 //   - providers: `terraform.required_providers` lists every provider a
 //     resource or data source uses, with a `source` (the schema's, for aws
 //     and docker) and a `version` constraint that admits the provider version
-//     the schema is from; `provider.aws` is configured when aws is used, with
-//     known arguments, and every `provider = "aws.<alias>"` has that alias.
+//     the schema is from; `provider.aws` is configured when aws is used;
+//     every provider block whose provider has a schema (provider.aws,
+//     provider.helm with its kubernetes { exec { ... } } block, ...) is
+//     checked like a resource body; every `provider = "aws.<alias>"` has
+//     that alias.
 //   - references: every `${aws_x.y...}` / `${data.aws_x.y...}` (any string,
 //     anywhere in the file), depends_on entry and replace_triggered_by entry
 //     names a resource or data source declared in the file; `var.x`,
