@@ -65,4 +65,43 @@ auto EnsureAppImages(const std::map<std::string, nlohmann::json>& images, const 
   return 0;
 }
 
+auto PushAppImages(const std::map<std::string, nlohmann::json>& images, const std::filesystem::path& app_dir,
+                   const std::string& app, const std::string& registry, std::ostream& out) -> int {
+  std::vector<std::pair<std::string, std::string>> pushes;  // local tag -> remote reference
+  for (const docker::ImageJob& job : docker::ImageJobs(images, app_dir, app)) {
+    if (!job.local) continue;
+    for (const std::string& tag : job.tags) {
+      std::string remote = tag.starts_with("wdsl-") ? tag.substr(5) : tag;
+      pushes.emplace_back(tag, registry + "/" + remote);
+    }
+  }
+  if (pushes.empty()) {
+    out << "push: the app has no local images\n";
+    return 0;
+  }
+  docker::CliRunner runner;
+  if (std::string problem = docker::CheckEngine(runner, !runner.Binary().empty()); !problem.empty()) {
+    out << "wdsl: " << problem << "\n";
+    return 2;
+  }
+  int failed = 0;
+  for (const auto& [local, remote] : pushes) {
+    auto started = std::chrono::steady_clock::now();
+    docker::Result tagged = runner.Run({"tag", local, remote}, std::chrono::seconds(30));
+    docker::Result pushed = tagged.Ok() ? runner.Run({"push", "--quiet", remote}, std::chrono::minutes(30)) : tagged;
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!pushed.Ok()) {
+      ++failed;
+      out << fmt::format(
+          "wdsl: error: cannot push {}: {}\nCheck that the registry answers, that you are logged in (`docker login "
+          "{}`), and that the repository exists and accepts pushes\n",
+          remote, pushed.Message(), registry.substr(0, registry.find('/')));
+    } else {
+      out << fmt::format("pushed {} in {:.1f} s\n", remote, seconds);
+    }
+    out.flush();
+  }
+  return failed > 0 ? 1 : 0;
+}
+
 }  // namespace wdsl

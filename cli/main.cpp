@@ -143,6 +143,10 @@ auto main(int argc, char** argv) -> int {
                     "helm/k8s: the registry of local images, `<registry>/<app>-<name>:<hash>` (values: global.registry)");
   std::string values_file;
   build->add_option("--values", values_file, "A platform values file (YAML): `helm.registry`, ... (docs/cli.md)");
+  bool push = false;
+  build->add_flag("--push", push,
+                  "Push the local images to the registry of --registry or the values file (helm.registry, "
+                  "ecs.registry) as <registry>/<app>-<name>:<hash>");
   bool no_images = false;
   build->add_flag("--no-images", no_images,
                   "Do not build the app's local images with Docker (the output still names their content-hash tags)");
@@ -235,6 +239,21 @@ auto main(int argc, char** argv) -> int {
       if (images != kExitOk) return images;
       compiled.timings.stages.emplace_back(
           "images", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - emitted).count());
+    }
+    if (push) {
+      std::string to = !registry.empty() ? registry : ecs_options.registry;
+      if (to.empty()) {
+        std::cerr << "wdsl: `--push` needs a registry: pass `--registry REGISTRY`, or set `helm.registry` or "
+                     "`ecs.registry` in a `--values` file (`--target tf-aws` publishes to ECR by itself)\n";
+        return kExitUserError;
+      }
+      if (no_images) {
+        std::cerr << "wdsl: `--push` and `--no-images` contradict each other; drop one\n";
+        return kExitUserError;
+      }
+      int pushed = wdsl::PushAppImages(compiled.images, std::filesystem::path(options.entry).parent_path(),
+                                       compiled.program->app, to, std::cerr);
+      if (pushed != kExitOk) return pushed;
     }
     auto imaged = std::chrono::steady_clock::now();
     std::string error = wdsl::WriteOutputAtomically(dir, files);

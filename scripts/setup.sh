@@ -30,6 +30,7 @@ packages=(
   libhiredis-dev         # the simulator's client of ex.Redis
   busybox-static         # test images FROM scratch (no registry is reachable); busybox httpd in benchmarks
   redis-server           # the Redis binary the tests put in a FROM scratch image
+  docker-registry        # a local registry on 127.0.0.1 stands in for ECR in the push test
   libcli11-dev           # command line of the wdsl binary
   libxxhash-dev          # content hashes of images and IR
   libcpp-httplib-dev     # the simulator's HTTP server and client (cloud.Api, http.get)

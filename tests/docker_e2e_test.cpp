@@ -5,8 +5,13 @@
 // FROM scratch from host binaries: Debian's busybox-static, and Redis from
 // Debian's redis-server with its libraries. scripts/setup.sh installs them
 // and starts dockerd; these tests fail (never skip) without them.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -386,6 +391,64 @@ test "containers from inflight code" {
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(run.out.find("1 passed, 0 failed"), std::string::npos) << run.out << run.err;
   EXPECT_EQ(Leftovers(fs::path(dir).filename().string()), "");
+  fs::remove_all(dir);
+}
+
+// `wdsl build --push` against a local registry (Debian's docker-registry on
+// 127.0.0.1) standing in for ECR or a cluster's registry.
+TEST(DockerPush, PushesLocalImagesUnderTheirContentHashTags) {
+  ASSERT_TRUE(fs::exists("/usr/bin/docker-registry")) << "install docker-registry (scripts/setup.sh does)";
+  std::string dir = TempDir("dpush");
+  std::string app = fs::path(dir).filename().string();
+  ASSERT_NO_FATAL_FAILURE(WriteWebContext(dir));
+  WriteFile(dir + "/main.w", R"(bring containers;
+new containers.Workload(name: "web", image: "./web", port: 8080) as "web";
+)");
+  int port = 0;
+  {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    port = ntohs(address.sin_port);
+    ::close(fd);
+  }
+  WriteFile(dir + "/registry.yml", "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + dir +
+                                       "/registry-data\nhttp:\n  addr: 127.0.0.1:" + std::to_string(port) + "\n");
+  pid_t registry = fork();
+  if (registry == 0) {
+    std::freopen((dir + "/registry.log").c_str(), "w", stdout);
+    std::freopen((dir + "/registry.log").c_str(), "a", stderr);
+    execl("/usr/bin/docker-registry", "docker-registry", "serve", (dir + "/registry.yml").c_str(), nullptr);
+    _exit(127);
+  }
+  std::string url = "http://127.0.0.1:" + std::to_string(port);
+  ASSERT_TRUE(WaitForStatus(url, "/v2/", 200)) << ReadFile(dir + "/registry.log");
+  std::string reg = "127.0.0.1:" + std::to_string(port);
+  RunResult first = RunWdsl({"build", "main.w", "--target", "k8s", "--registry", reg, "--push"}, dir);
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find("pushed " + reg + "/" + app + "-web:"), std::string::npos) << first.err;
+  auto tags = Get(url, "/v2/" + app + "-web/tags/list");
+  EXPECT_EQ(tags.first, 200) << tags.second;
+  nlohmann::json listed = nlohmann::json::parse(tags.second, nullptr, false);
+  ASSERT_TRUE(listed.contains("tags")) << tags.second;
+  std::string hash = listed["tags"][0];
+  EXPECT_EQ(hash.size(), 32u);
+  EXPECT_NE(ReadFile(dir + "/target/main.k8s/manifests.yaml").find(reg + "/" + app + "-web:" + hash),
+            std::string::npos)
+      << "the manifests name the pushed image";
+  RunResult again = RunWdsl({"build", "main.w", "--target", "k8s", "--registry", reg, "--push"}, dir);
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("up to date (no build)"), std::string::npos) << again.err;
+  RunResult nowhere = RunWdsl({"build", "main.w", "--target", "k8s", "--push"}, dir);
+  EXPECT_EQ(nowhere.exit_code, 1);
+  EXPECT_NE(nowhere.err.find("`--push` needs a registry"), std::string::npos) << nowhere.err;
+  kill(registry, SIGTERM);
+  waitpid(registry, nullptr, 0);
+  Shell("docker image rm " + reg + "/" + app + "-web:" + hash);
   fs::remove_all(dir);
 }
 

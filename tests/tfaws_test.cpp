@@ -7,6 +7,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -190,6 +192,38 @@ TEST(TfAws, WorkloadsOnAnExistingEksCluster) {
             std::string::npos);
   fs::remove_all(out);
   fs::remove_all(dir);
+}
+
+// Adding an operation to a binding adds exactly that operation's actions to
+// the workload's role, and removing it takes them away again.
+TEST(TfAws, AnOperationMoreIsExactlyItsActionsMore) {
+  auto actions_for = [](const std::string& ops) {
+    std::string dir = TempDir("tf-iam");
+    WriteFile(dir + "/main.w", "bring cloud;\nbring containers;\nlet b = new cloud.Bucket() as \"b\";\n"
+                               "new containers.Workload(name: \"w\", image: \"busybox:1\", bindings: { \"B\" => "
+                               "b.allow([" + ops + "]) }) as \"w\";\n");
+    RunResult run = RunWdsl({"build", dir + "/main.w", "--target", "tf-aws", "--no-images", "-o", dir + "/out"});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    Json tf = Json::parse(ReadFile(dir + "/out/main.tf.json"));
+    std::set<std::string> actions;
+    Json policy = Json::parse(tf["resource"]["aws_iam_role_policy"]["w"]["policy"].get<std::string>());
+    for (const Json& statement : policy["Statement"]) {
+      for (const Json& action : statement["Action"]) actions.insert(action);
+    }
+    fs::remove_all(dir);
+    return actions;
+  };
+  std::set<std::string> put = actions_for("\"put\"");
+  std::set<std::string> put_get = actions_for("\"put\", \"get\"");
+  std::set<std::string> put_delete = actions_for("\"put\", \"delete\"");
+  EXPECT_EQ(put, (std::set<std::string>{"s3:PutObject"}));
+  std::set<std::string> added;
+  std::set_difference(put_get.begin(), put_get.end(), put.begin(), put.end(), std::inserter(added, added.end()));
+  EXPECT_EQ(added, (std::set<std::string>{"s3:GetObject", "s3:ListBucket"}));
+  std::set<std::string> deleted;
+  std::set_difference(put_delete.begin(), put_delete.end(), put.begin(), put.end(),
+                      std::inserter(deleted, deleted.end()));
+  EXPECT_EQ(deleted, (std::set<std::string>{"s3:DeleteObject", "s3:ListBucket"}));
 }
 
 TEST(TfAws, OtherResourcesAreNotedNotDropped) {
