@@ -32,6 +32,9 @@ struct ChildSetup : bp::extend::handler {
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     setpgid(0, 0);
+    // Nothing but stdin/out/err (already redirected) reaches the docker
+    // command: no other command's pipe, no listening socket of the simulator.
+    ::close_range(3, ~0U, 0);
   }
 };
 
@@ -44,9 +47,10 @@ auto Trim(std::string text) -> std::string {
 // Boost.Process's pipes are inheritable until the parent closes its copy of
 // the write end, right after the fork. A child forked by another thread in
 // between (a `docker logs --follow` that lives for the whole run) would keep
-// that write end open, and the short command's output would never end. So
-// children are started one at a time. (`bp::limit_handles` would close the
-// fds in the child instead, but in Boost 1.74 it also closes async pipes.)
+// that write end open, and the short command's output would never end: the
+// ASan CI run hung for minutes that way. So pipes are made and children
+// started under one lock, and each child closes every fd above 2 before exec
+// (ChildSetup).
 std::mutex spawn_mutex;
 
 }  // namespace
@@ -82,10 +86,12 @@ auto CliRunner::Run(const std::vector<std::string>& args, std::chrono::milliseco
   // Plain pipes and threads rather than Boost.Asio: with an io_context,
   // Boost 1.74 can report exit status 0 for a command that failed.
   try {
+    // The pipes are made under the lock too: made before it, another
+    // thread's child could inherit their write ends.
+    std::unique_lock spawning(spawn_mutex);
     bp::ipstream out;
     bp::ipstream err;
     bp::opstream in;
-    std::unique_lock spawning(spawn_mutex);
     bp::child child(binary_, bp::args(args), bp::std_in < in, bp::std_out > out, bp::std_err > err, ChildSetup{});
     spawning.unlock();
     std::mutex mutex;
@@ -131,8 +137,8 @@ void CliRunner::Stream(const std::vector<std::string>& args, const std::function
                        const std::function<bool()>& stop) {
   if (binary_.empty()) return;
   try {
-    bp::ipstream pipe;
     std::unique_lock spawning(spawn_mutex);
+    bp::ipstream pipe;
     bp::child child(binary_, bp::args(args), bp::std_in < bp::null, (bp::std_out & bp::std_err) > pipe,
                     ChildSetup{});
     spawning.unlock();
