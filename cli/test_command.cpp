@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "cli/sim_commands.h"
+#include "runtime/container_host.h"
 #include "runtime/simulator.h"
 
 namespace wdsl {
@@ -174,6 +175,7 @@ auto RunTestCommand(const TestCommandOptions& options) -> int {
   size_t passed = 0, failed = 0;
   bool environment = false;
   bool timed_out = false;
+  std::vector<fs::path> stuck;  // state directories of tests that timed out
   auto limit = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
       std::chrono::duration<double>(std::min(options.timeout, 1e7)));
   for (size_t i = 0; i < tests.size(); ++i) {
@@ -186,6 +188,7 @@ auto RunTestCommand(const TestCommandOptions& options) -> int {
                                         options.timeout, tests[i]->pos.file, tests[i]->pos.line, tests[i]->pos.col);
         outcomes[i].done = true;
         timed_out = true;
+        stuck.push_back(root / std::to_string(i));
         workers.emplace_back(work);  // in place of the stuck one, for the tests still waiting
         break;
       }
@@ -200,6 +203,9 @@ auto RunTestCommand(const TestCommandOptions& options) -> int {
   if (timed_out) {
     std::cout << passed << " passed, " << failed << " failed\n";
     std::cout.flush();
+    // A stuck test's simulator never stops: remove its containers and network
+    // by their label, or they would outlive the command.
+    for (const fs::path& state : stuck) runtime::RemoveContainersOf(state);
     std::error_code ec;
     fs::remove_all(root, ec);
     _exit(1);

@@ -24,12 +24,22 @@ ContainerHost::ContainerHost(Simulator& sim, docker::Runner* runner) : sim_(sim)
   run_ = docker::ShortHash(std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) +
                                std::to_string(::getpid()),
                            12);
-  home_ = docker::ShortHash(fs::absolute(sim.Options().state_dir).lexically_normal().string(), 12);
+  home_ = ContainerHome(sim.Options().state_dir);
   network_ = docker::SanitizeName(
       fmt::format("wdsl-{}-{}", app_, sim.Options().instance.empty() ? home_.substr(0, 8) : sim.Options().instance));
 }
 
 ContainerHost::~ContainerHost() { Shutdown(); }
+
+auto ContainerHome(const std::filesystem::path& state_dir) -> std::string {
+  return docker::ShortHash(fs::absolute(state_dir).lexically_normal().string(), 12);
+}
+
+void RemoveContainersOf(const std::filesystem::path& state_dir) {
+  docker::CliRunner runner;
+  if (runner.Binary().empty()) return;
+  docker::RemoveLabelled(runner, "wdsl.home=" + ContainerHome(state_dir));
+}
 
 auto ContainerHost::Prepare(bool& environment) -> std::string {
   environment = false;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -75,5 +76,13 @@ class ContainerHost {
   std::atomic<bool> stopping_{false};
   bool network_created_ = false;
 };
+
+// The `wdsl.home` label of the containers a simulator with this state
+// directory runs.
+auto ContainerHome(const std::filesystem::path& state_dir) -> std::string;
+
+// Removes every container and network of the simulator with this state
+// directory (for a simulator that cannot be stopped: a test that timed out).
+void RemoveContainersOf(const std::filesystem::path& state_dir);
 
 }  // namespace wdsl::runtime

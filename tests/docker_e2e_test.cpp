@@ -48,6 +48,16 @@ auto Leftovers(const std::string& app) -> std::string {
          Shell("docker network ls -q --filter label=wdsl.app=" + app);
 }
 
+// Removes an app's containers and networks when a test ends, whatever way
+// it ends (a failed assertion that kills a run with SIGKILL leaves them).
+struct CleanUpApp {
+  std::string app;
+  ~CleanUpApp() {
+    Shell("docker ps -aq --filter label=wdsl.app=" + app + " | xargs -r docker rm -f -v");
+    Shell("docker network ls -q --filter label=wdsl.app=" + app + " | xargs -r docker network rm");
+  }
+};
+
 void Executable(const std::string& path, const std::string& text) {
   WriteFile(path, text);
   fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
@@ -178,6 +188,7 @@ TEST(DockerBuild, SecondBuildRunsNoDockerBuildAndAChangeRebuilds) {
 TEST(DockerRun, WorkloadsRoutesProbesBindingsThenCtrlC) {
   std::string dir = TempDir("drun");
   std::string app = fs::path(dir).filename().string();
+  CleanUpApp cleanup{app};
   ASSERT_NO_FATAL_FAILURE(WriteWebContext(dir));
   WriteFile(dir + "/main.w", kWebApp);
   RunningApp run(dir, {"--sim", "main.w", "--port", "0"});
@@ -270,6 +281,7 @@ TEST(DockerRun, WorkloadsRoutesProbesBindingsThenCtrlC) {
 TEST(DockerRun, KillNineLeftoversAreRemovedByTheNextStart) {
   std::string dir = TempDir("dkill");
   std::string app = fs::path(dir).filename().string();
+  CleanUpApp cleanup{app};
   ASSERT_NO_FATAL_FAILURE(WriteWebContext(dir));
   WriteFile(dir + "/main.w", R"(bring containers;
 let web = new containers.Workload(name: "web", image: "./web", port: 8080, public: true) as "web";
@@ -321,6 +333,7 @@ TEST(DockerRedis, InflightCodeAndBoundContainersUseRedis) {
   std::string image = BuildRedisImage();
   ASSERT_FALSE(image.empty()) << "install redis-server (scripts/setup.sh does)";
   std::string dir = TempDir("dredis");
+  CleanUpApp cleanup{fs::path(dir).filename().string()};
   WriteFile(dir + "/main.w", R"(bring ex;
 let cache = new ex.Redis() as "cache";
 test "set, get, hashes and sets" {
@@ -354,6 +367,7 @@ TEST(DockerTest, SimContainerSidecarAndRedisBinding) {
   std::string image = BuildRedisImage();
   ASSERT_FALSE(image.empty()) << "install redis-server (scripts/setup.sh does)";
   std::string dir = TempDir("dmix");
+  CleanUpApp cleanup{fs::path(dir).filename().string()};
   ASSERT_NO_FATAL_FAILURE(WriteWebContext(dir));
   WriteFile(dir + "/main.w", R"(bring sim;
 bring http;
@@ -449,6 +463,27 @@ new containers.Workload(name: "web", image: "./web", port: 8080) as "web";
   kill(registry, SIGTERM);
   waitpid(registry, nullptr, 0);
   Shell("docker image rm " + reg + "/" + app + "-web:" + hash);
+  fs::remove_all(dir);
+}
+
+// A test that never ends: `wdsl test` gives up on it after --timeout and
+// exits, and its containers must not outlive the command.
+TEST(DockerTest, ATimedOutTestLeavesNoContainer) {
+  std::string dir = TempDir("dstuck");
+  std::string app = fs::path(dir).filename().string();
+  CleanUpApp cleanup{app};
+  ASSERT_NO_FATAL_FAILURE(WriteWebContext(dir));
+  WriteFile(dir + "/main.w", R"(bring sim;
+let box = new sim.Container(name: "box", image: "./web", containerPort: 8080) as "box";
+test "never ends" {
+  let var i = 0;
+  while true { i = i + 1; }
+}
+)");
+  RunResult run = RunWdsl({"test", "main.w", "--timeout", "3"}, dir);
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_NE(run.out.find("timed out after 3 s"), std::string::npos) << run.out;
+  EXPECT_EQ(Leftovers(app), "") << "the stuck test's container was removed";
   fs::remove_all(dir);
 }
 
