@@ -4,6 +4,7 @@
 // tests/k8s/check.sh) and yaml-cpp; then where each WorkloadProps field lands.
 // These tests fail, never skip, when a tool cannot be installed.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdio>
@@ -28,11 +29,19 @@ auto Shell(const std::string& command, int* status) -> std::string {
   return out;
 }
 
+// scripts/helm.sh prints the binary's path as its last line of standard
+// output; on the first run it also reports the install on standard error,
+// which is left to the test's own output.
 auto Helm() -> std::string {
-  int status = 0;
-  std::string path = Shell(std::string(WDSL_SOURCE_DIR) + "/scripts/helm.sh", &status);
-  while (!path.empty() && path.back() == '\n') path.pop_back();
-  return status == 0 ? path : "";
+  FILE* pipe = popen((std::string(WDSL_SOURCE_DIR) + "/scripts/helm.sh").c_str(), "r");
+  if (pipe == nullptr) return "";
+  std::string out;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  int code = pclose(pipe);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  std::string path = out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1);
+  return WIFEXITED(code) && WEXITSTATUS(code) == 0 && fs::exists(path) ? path : "";
 }
 
 struct Built {

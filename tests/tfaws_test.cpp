@@ -4,6 +4,7 @@
 // role per workload with exactly the permissions pass's actions, ECS
 // services behind one load balancer with a rule per route.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -126,11 +127,19 @@ new containers.Workload(name: "w", image: "busybox:1", args: ["echo", "$\{HOME} 
   fs::remove_all(dir);
 }
 
+// scripts/helm.sh prints the binary's path as its last line of standard
+// output; on the first run it also reports the install on standard error,
+// which is left to the test's own output.
 auto Helm() -> std::string {
-  int status = 0;
-  std::string path = Shell(std::string(WDSL_SOURCE_DIR) + "/scripts/helm.sh", &status);
-  while (!path.empty() && path.back() == '\n') path.pop_back();
-  return status == 0 ? path : "";
+  FILE* pipe = popen((std::string(WDSL_SOURCE_DIR) + "/scripts/helm.sh").c_str(), "r");
+  if (pipe == nullptr) return "";
+  std::string out;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  int code = pclose(pipe);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  std::string path = out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1);
+  return WIFEXITED(code) && WEXITSTATUS(code) == 0 && fs::exists(path) ? path : "";
 }
 
 // Without `containers.backend: ecs` workloads go to EKS: a cluster of their
