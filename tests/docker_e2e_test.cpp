@@ -30,18 +30,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// A command's standard output (and its exit status).
-auto Shell(const std::string& command, int* status = nullptr) -> std::string {
-  std::string out;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return "";
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  int code = pclose(pipe);
-  if (status != nullptr) *status = WIFEXITED(code) ? WEXITSTATUS(code) : -1;
-  return out;
-}
-
 // Containers (or networks) of an app, by its label.
 auto Leftovers(const std::string& app) -> std::string {
   return Shell("docker ps -aq --filter label=wdsl.app=" + app) +

@@ -18,17 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-auto Shell(const std::string& command, int* status) -> std::string {
-  std::string out;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return "";
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  int code = pclose(pipe);
-  *status = WIFEXITED(code) ? WEXITSTATUS(code) : -1;
-  return out;
-}
-
 const std::string kPlatform = "tests/golden/platform.yaml";
 
 auto BuildEcs(const std::string& program, const std::string& out) -> RunResult {

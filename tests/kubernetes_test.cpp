@@ -18,32 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-auto Shell(const std::string& command, int* status) -> std::string {
-  std::string out;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return "";
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  int code = pclose(pipe);
-  *status = WIFEXITED(code) ? WEXITSTATUS(code) : -1;
-  return out;
-}
-
-// scripts/helm.sh prints the binary's path as its last line of standard
-// output; on the first run it also reports the install on standard error,
-// which is left to the test's own output.
-auto Helm() -> std::string {
-  FILE* pipe = popen((std::string(WDSL_SOURCE_DIR) + "/scripts/helm.sh").c_str(), "r");
-  if (pipe == nullptr) return "";
-  std::string out;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  int code = pclose(pipe);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  std::string path = out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1);
-  return WIFEXITED(code) && WEXITSTATUS(code) == 0 && fs::exists(path) ? path : "";
-}
-
 struct Built {
   std::string chart;      // the chart's folder
   std::string manifests;  // manifests.yaml's text
@@ -74,7 +48,7 @@ auto Programs() -> std::vector<std::string> {
 }
 
 TEST(Kubernetes, HelmLintsTheChartAndTemplateEqualsTheK8sTarget) {
-  std::string helm = Helm();
+  std::string helm = HelmBinary();
   ASSERT_FALSE(helm.empty()) << "scripts/helm.sh could not provide helm";
   for (const std::string& program : Programs()) {
     SCOPED_TRACE(program);
@@ -209,7 +183,7 @@ TEST(Kubernetes, PlatformValuesFileSetsTheRegistry) {
 }
 
 TEST(Kubernetes, ValuesAreKnobs) {
-  std::string helm = Helm();
+  std::string helm = HelmBinary();
   ASSERT_FALSE(helm.empty());
   std::string out = TempDir("k8s-values");
   Built built = Build("examples/containers-app/main.w", out, {"--registry", "registry.example.com/team"});

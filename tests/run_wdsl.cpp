@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -29,6 +30,29 @@ auto TempDir(const std::string& name) -> std::string {
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir.string();
+}
+
+auto Shell(const std::string& command, int* status) -> std::string {
+  std::string out;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return "";
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  int code = pclose(pipe);
+  if (status != nullptr) *status = WIFEXITED(code) ? WEXITSTATUS(code) : -1;
+  return out;
+}
+
+auto HelmBinary() -> std::string {
+  FILE* pipe = popen((std::string(WDSL_SOURCE_DIR) + "/scripts/helm.sh").c_str(), "r");
+  if (pipe == nullptr) return "";
+  std::string out;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  int code = pclose(pipe);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  std::string path = out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1);
+  return WIFEXITED(code) && WEXITSTATUS(code) == 0 && fs::exists(path) ? path : "";
 }
 
 auto ListFiles(const std::string& dir, const std::string& suffix) -> std::vector<std::string> {

@@ -25,17 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-auto Shell(const std::string& command, int* status) -> std::string {
-  std::string out;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return "";
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  int code = pclose(pipe);
-  *status = WIFEXITED(code) ? WEXITSTATUS(code) : -1;
-  return out;
-}
-
 // Output under the app's own target/ folder, where build contexts are ../../<dir>.
 auto OutDir(const std::string& program, const std::string& name) -> std::string {
   return (fs::path(WDSL_SOURCE_DIR) / fs::path(program).parent_path() / "target" /
@@ -127,21 +116,6 @@ new containers.Workload(name: "w", image: "busybox:1", args: ["echo", "$\{HOME} 
   fs::remove_all(dir);
 }
 
-// scripts/helm.sh prints the binary's path as its last line of standard
-// output; on the first run it also reports the install on standard error,
-// which is left to the test's own output.
-auto Helm() -> std::string {
-  FILE* pipe = popen((std::string(WDSL_SOURCE_DIR) + "/scripts/helm.sh").c_str(), "r");
-  if (pipe == nullptr) return "";
-  std::string out;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  int code = pclose(pipe);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  std::string path = out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1);
-  return WIFEXITED(code) && WEXITSTATUS(code) == 0 && fs::exists(path) ? path : "";
-}
-
 // Without `containers.backend: ecs` workloads go to EKS: a cluster of their
 // own, IRSA roles, and a helm_release of the chart written beside main.tf.json.
 TEST(TfAws, WorkloadsOnANewEksCluster) {
@@ -174,7 +148,7 @@ TEST(TfAws, WorkloadsOnANewEksCluster) {
   EXPECT_EQ(set["workloads.web.serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn"], "${aws_iam_role.web.arn}");
   EXPECT_EQ(set["resources.uploads.name"], "${aws_s3_bucket.uploads.bucket}");
   EXPECT_NE(set["global.registry"].find(".dkr.ecr.${var.region}.amazonaws.com"), std::string::npos);
-  std::string helm = Helm();
+  std::string helm = HelmBinary();
   ASSERT_FALSE(helm.empty());
   std::string lint = Shell(helm + " lint --strict " + out + "/chart/containers-app", &status);
   EXPECT_EQ(status, 0) << lint;
