@@ -59,7 +59,9 @@ auto FrontHalf(const CompileOptions& options, SourceManager& sources, Diagnostic
     -> void {
   StageClock clock(result.timings);
   ast::Ast ast;
-  std::optional<LoadedProgram> loaded = Load(options.entry, sources, ast, diagnostics);
+  std::optional<LoadedProgram> loaded = options.entry_text
+                                            ? LoadText(options.entry, *options.entry_text, sources, ast, diagnostics)
+                                            : Load(options.entry, sources, ast, diagnostics);
   clock.Lap("load and parse");
   if (!loaded) {
     result.environment_error = true;

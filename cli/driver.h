@@ -19,6 +19,7 @@ enum class Phase { kParse, kCheck, kPreflight, kPasses };
 
 struct CompileOptions {
   std::string entry;                // path of main.w
+  std::optional<std::string> entry_text;  // the entry's text when it is not read from disk (an editor's buffer)
   Phase stop_after = Phase::kPasses;
   bool dump_ast = false;            // print the entry file's AST to stdout
   std::string target = "sim";       // `@target`

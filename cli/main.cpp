@@ -19,6 +19,7 @@
 #include "backends/sim/sim.h"
 #include "cli/driver.h"
 #include "cli/images.h"
+#include "cli/lsp.h"
 #include "cli/platform_values.h"
 #include "cli/sim_commands.h"
 
@@ -99,11 +100,6 @@ auto ExecSimulator(char** argv) -> int {
   return kExitEnvironment;
 }
 
-auto NotYet(const std::string& what, const std::string& issue) -> int {
-  std::cerr << "wdsl: `" << what << "` is not implemented yet (tracked in issue " << issue
-            << "); today wdsl can `check` a program, `build` it for `ir`, `sim`, `helm`, `k8s`, `ecs` or `tf-aws`, `run` and `test` it in the simulator, and `graph` it\n";
-  return kExitEnvironment;
-}
 
 }  // namespace
 
@@ -305,6 +301,6 @@ auto main(int argc, char** argv) -> int {
     return kExitOk;
   }
   if (*sim_commands.run || *sim_commands.test) return ExecSimulator(argv);
-  if (*lsp) return NotYet("lsp", "#10");
+  if (*lsp) return wdsl::RunLanguageServerOnStdio();
   return kExitEnvironment;
 }

@@ -27,14 +27,6 @@ TEST(CliTest, VersionAndHelp) {
   EXPECT_NE(build_help.out.find("--target"), std::string::npos);
 }
 
-TEST(CliTest, CommandsNotBuiltYetSaySoAndExit2) {
-  for (const char* command : {"lsp"}) {
-    RunResult run = RunWdsl({command});
-    EXPECT_EQ(run.exit_code, 2) << command;
-    EXPECT_NE(run.err.find("not implemented yet"), std::string::npos) << command << ": " << run.err;
-  }
-}
-
 TEST(CliTest, MissingFileIsAnEnvironmentError) {
   RunResult run = RunWdsl({"check", "no/such/file.w"});
   EXPECT_EQ(run.exit_code, 2);
