@@ -58,7 +58,8 @@ class StageClock {
 auto FrontHalf(const CompileOptions& options, SourceManager& sources, Diagnostics& diagnostics, CompileResult& result)
     -> void {
   StageClock clock(result.timings);
-  ast::Ast ast;
+  ast::Ast local_ast;
+  ast::Ast& ast = options.keep != nullptr ? options.keep->ast : local_ast;
   std::optional<LoadedProgram> loaded = options.entry_text
                                             ? LoadText(options.entry, *options.entry_text, sources, ast, diagnostics)
                                             : Load(options.entry, sources, ast, diagnostics);
@@ -69,8 +70,13 @@ auto FrontHalf(const CompileOptions& options, SourceManager& sources, Diagnostic
   }
   if (options.dump_ast) std::cout << ast::DumpAst(*loaded->entry, sources);
   if (options.stop_after == Phase::kParse) return;
-  Semantics semantics;
+  Semantics local_semantics;
+  Semantics& semantics = options.keep != nullptr ? options.keep->semantics : local_semantics;
   bool checked = Check(*loaded, semantics, diagnostics);
+  if (options.keep != nullptr) {
+    options.keep->loaded = *loaded;
+    options.keep->checked = true;
+  }
   clock.Lap("check");
   if (!checked || options.stop_after == Phase::kCheck) return;
   LoweredProgram lowered = Lower(*loaded, sources, diagnostics, LowerOptions{options.target});

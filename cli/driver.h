@@ -10,12 +10,23 @@
 #include <string>
 #include <vector>
 
+#include "frontend/check.h"
 #include "frontend/diagnostics.h"
+#include "frontend/types.h"
 #include "ir/ir.h"
 
 namespace wdsl {
 
 enum class Phase { kParse, kCheck, kPreflight, kPasses };
+
+// The checked AST and its semantics, kept after Compile returns for a caller
+// that asks questions about the source (the language server).
+struct CheckedProgram {
+  ast::Ast ast;
+  Semantics semantics;
+  LoadedProgram loaded;
+  bool checked = false;  // Check ran (with or without errors)
+};
 
 struct CompileOptions {
   std::string entry;                // path of main.w
@@ -25,6 +36,7 @@ struct CompileOptions {
   std::string target = "sim";       // `@target`
   bool validate = true;             // workload and resource constraints (ir/validate.h)
   bool images = true;               // describe local images and hash their contexts (ir/images.h)
+  CheckedProgram* keep = nullptr;   // when set, the AST and semantics are built here and outlive Compile
 };
 
 // Wall time of each stage that ran, in order ("load", "check", ...).

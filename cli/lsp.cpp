@@ -15,17 +15,18 @@
 #include <string>
 #include <thread>
 
-#include "cli/driver.h"
-#include "frontend/ast.h"
-#include "frontend/check.h"
+#include "cli/lsp_answers.h"
 
 namespace wdsl {
 namespace {
 
-using Json = nlohmann::json;
+using lsp::Json;
 using Clock = std::chrono::steady_clock;
 
-// Edits that arrive this close together are compiled once, for the last one.
+// Debouncing: an edit after a quiet spell is compiled at once; edits that
+// come within this long of the last compilation's start (a user typing) wait
+// until this long passes without another, and are compiled once, for the
+// last. Edits that come during a compilation wait for it to end.
 constexpr auto kQuiet = std::chrono::milliseconds(20);
 
 // `Content-Length: N` headers, a blank line, N bytes of JSON.
@@ -51,52 +52,6 @@ auto ReadMessage(std::istream& in, Json& message) -> bool {
   if (static_cast<size_t>(in.gcount()) != length) return false;
   message = Json::parse(body, nullptr, false);
   return !message.is_discarded();
-}
-
-auto HexValue(char c) -> int {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// file:///home/a%20b/main.w -> /home/a b/main.w
-auto UriToPath(const std::string& uri) -> std::string {
-  std::string rest = uri.starts_with("file://") ? uri.substr(7) : uri;
-  std::string path;
-  for (size_t i = 0; i < rest.size(); ++i) {
-    if (rest[i] == '%' && i + 2 < rest.size() && HexValue(rest[i + 1]) >= 0 && HexValue(rest[i + 2]) >= 0) {
-      path += static_cast<char>(HexValue(rest[i + 1]) * 16 + HexValue(rest[i + 2]));
-      i += 2;
-    } else {
-      path += rest[i];
-    }
-  }
-  return path;
-}
-
-auto PathToUri(const std::string& path) -> std::string {
-  std::string uri = "file://";
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || std::string_view("/-._~").find(static_cast<char>(c)) != std::string_view::npos) {
-      uri += static_cast<char>(c);
-    } else {
-      uri += fmt::format("%{:02X}", c);
-    }
-  }
-  return uri;
-}
-
-// LSP positions are 0-based; the SourceManager's are 1-based code points
-// (the same as UTF-16 units outside the astral planes).
-auto RangeOf(const SourceManager& sources, const Span& span) -> Json {
-  if (span.file >= sources.FileCount()) {
-    return {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 0}}}};
-  }
-  LineCol start = sources.Locate(span.file, span.begin);
-  LineCol end = sources.Locate(span.file, std::max(span.begin, span.end));
-  return {{"start", {{"line", start.line - 1}, {"character", start.col - 1}}},
-          {"end", {{"line", end.line - 1}, {"character", end.col - 1}}}};
 }
 
 struct Document {
@@ -156,7 +111,11 @@ class Server {
     if (method == "initialize") {
       Reply(message["id"], {{"capabilities",
                              {{"textDocumentSync", {{"openClose", true}, {"change", 1}}},
-                              {"documentSymbolProvider", true}}},
+                              {"documentSymbolProvider", true},
+                              {"hoverProvider", true},
+                              {"definitionProvider", true},
+                              {"completionProvider", {{"triggerCharacters", {"."}}}},
+                              {"semanticTokensProvider", {{"legend", lsp::SemanticTokensLegend()}, {"full", true}}}}},
                             {"serverInfo", {{"name", "wdsl"}, {"version", "0.1.0"}}}});
       return;
     }
@@ -179,7 +138,9 @@ class Server {
       }
       std::lock_guard lock(mutex_);
       documents_[uri] = {std::move(text), document.value("version", 0)};
-      due_[uri] = Clock::now() + kQuiet;
+      auto now = Clock::now();
+      auto last = started_.find(uri);
+      due_[uri] = last != started_.end() && now - last->second < kQuiet ? now + kQuiet : now;
       changed_.notify_all();
       return;
     }
@@ -189,21 +150,36 @@ class Server {
         std::lock_guard lock(mutex_);
         documents_.erase(uri);
         due_.erase(uri);
+        started_.erase(uri);
+        analyses_.erase(uri);
       }
       Send({{"jsonrpc", "2.0"},
             {"method", "textDocument/publishDiagnostics"},
             {"params", {{"uri", uri}, {"diagnostics", Json::array()}}}});
       return;
     }
-    if (method == "textDocument/documentSymbol") {
+    if (method == "textDocument/completion") {
       std::string uri = params["textDocument"].value("uri", "");
       Document document;
       {
         std::lock_guard lock(mutex_);
         auto it = documents_.find(uri);
-        if (it != documents_.end()) document = it->second;
+        if (it == documents_.end()) return Reply(message["id"], nullptr);
+        document = it->second;
       }
-      Reply(message["id"], Symbols(uri, document.text));
+      std::lock_guard frontend(frontend_mutex_);
+      Reply(message["id"], lsp::Completion(uri, document.text, params.value("position", Json::object())));
+      return;
+    }
+    if (method == "textDocument/documentSymbol" || method == "textDocument/hover" ||
+        method == "textDocument/definition" || method == "textDocument/semanticTokens/full") {
+      std::shared_ptr<const lsp::Analysis> analysis = Current(params["textDocument"].value("uri", ""));
+      if (analysis == nullptr) return Reply(message["id"], nullptr);
+      Json position = params.value("position", Json::object());
+      Reply(message["id"], method == "textDocument/documentSymbol" ? lsp::DocumentSymbols(*analysis)
+                           : method == "textDocument/hover"        ? lsp::Hover(*analysis, position)
+                           : method == "textDocument/definition"   ? lsp::Definition(*analysis, position)
+                                                                   : lsp::SemanticTokens(*analysis));
       return;
     }
     if (message.contains("id")) Reply(message["id"], nullptr, -32601, "method not supported: " + method);
@@ -226,6 +202,7 @@ class Server {
       std::string uri = next->first;
       due_.erase(next);
       Document document = documents_[uri];
+      started_[uri] = Clock::now();
       lock.unlock();
       Publish(uri, document);
       lock.lock();
@@ -233,43 +210,12 @@ class Server {
   }
 
   void Publish(const std::string& uri, const Document& document) {
-    std::lock_guard frontend(frontend_mutex_);
-    std::string path = UriToPath(uri);
-    CompileOptions options;
-    options.entry = path;
-    options.entry_text = document.text;
-    options.images = true;
-    SourceManager sources;
-    Diagnostics diagnostics(sources);
-    Compile(options, sources, diagnostics);
-    std::map<std::string, Json> by_file = {{uri, Json::array()}};
-    for (const Diagnostic& d : diagnostics.All()) {
-      std::string file_uri = uri;
-      if (d.span.file < sources.FileCount()) {
-        const std::string& file = sources.File(d.span.file).path;
-        if (file.starts_with("<stdlib>")) continue;
-        file_uri = file == path ? uri : PathToUri(std::filesystem::absolute(file).lexically_normal().string());
-      }
-      const DiagnosticInfo& info = InfoOf(d.kind);
-      Json diagnostic = {{"range", RangeOf(sources, d.span)},
-                         {"severity", d.severity == Severity::kError ? 1 : 2},
-                         {"code", std::string(info.code)},
-                         {"source", "wdsl"},
-                         {"message", d.label.empty() ? d.message : d.message + "\n" + d.label}};
-      Json related = Json::array();
-      for (const DiagnosticNote& note : d.notes) {
-        if (!note.has_span || note.span.file >= sources.FileCount()) continue;
-        const std::string& file = sources.File(note.span.file).path;
-        if (file.starts_with("<stdlib>")) continue;
-        related.push_back(
-            {{"location",
-              {{"uri", file == path ? uri : PathToUri(std::filesystem::absolute(file).lexically_normal().string())},
-               {"range", RangeOf(sources, note.span)}}},
-             {"message", note.message}});
-      }
-      if (!related.empty()) diagnostic["relatedInformation"] = related;
-      by_file[file_uri].push_back(diagnostic);
+    std::shared_ptr<lsp::Analysis> analysis;
+    {
+      std::lock_guard frontend(frontend_mutex_);
+      analysis = lsp::Analyze(uri, document.text, document.version, true);
     }
+    std::map<std::string, Json> by_file = lsp::DiagnosticsByFile(*analysis);
     // Files that had diagnostics from this document before and have none now are cleared.
     std::set<std::string>& previous = published_[uri];
     for (const std::string& old : previous) by_file.emplace(old, Json::array());
@@ -280,63 +226,33 @@ class Server {
       if (file_uri == uri) params["version"] = document.version;
       Send({{"jsonrpc", "2.0"}, {"method", "textDocument/publishDiagnostics"}, {"params", params}});
     }
+    {
+      std::lock_guard lock(mutex_);
+      // A document closed meanwhile keeps no analysis.
+      if (documents_.contains(uri)) analyses_[uri] = std::move(analysis);
+    }
+    analyzed_.notify_all();
   }
 
-  // Declarations of the document's top level (and members of its types).
-  auto Symbols(const std::string& uri, const std::string& text) -> Json {
-    std::lock_guard frontend(frontend_mutex_);
-    SourceManager sources;
-    Diagnostics diagnostics(sources);
-    ast::Ast ast;
-    LoadedProgram loaded = LoadText(UriToPath(uri), text, sources, ast, diagnostics);
-    Json symbols = Json::array();
-    if (loaded.entry == nullptr) return symbols;
-    auto symbol = [&](const std::string& name, int kind, const Span& range, const Span& selection) {
-      return Json{{"name", name.empty() ? "(anonymous)" : name},
-                  {"kind", kind},
-                  {"range", RangeOf(sources, range)},
-                  {"selectionRange", RangeOf(sources, selection)},
-                  {"children", Json::array()}};
-    };
-    // LSP SymbolKind values.
-    constexpr int kClass = 5, kMethod = 6, kField = 8, kConstructor = 9, kEnum = 10, kInterface = 11,
-                  kFunction = 12, kVariable = 13, kConstant = 14, kEnumMember = 22, kStruct = 23;
-    for (const ast::Stmt* stmt : loaded.entry->stmts) {
-      if (const auto* let = ast::As<ast::LetStmt>(stmt)) {
-        symbols.push_back(symbol(let->name, let->is_var ? kVariable : kConstant, let->span, let->name_span));
-      } else if (const auto* klass = ast::As<ast::ClassStmt>(stmt)) {
-        Json entry = symbol(klass->name, kClass, klass->span, klass->name_span);
-        for (const ast::FieldDecl& field : klass->fields) {
-          entry["children"].push_back(symbol(field.name, kField, field.span, field.span));
-        }
-        for (const ast::FunctionDecl& method : klass->methods) {
-          entry["children"].push_back(
-              symbol(method.name, method.is_constructor ? kConstructor : kMethod, method.span, method.span));
-        }
-        symbols.push_back(entry);
-      } else if (const auto* structure = ast::As<ast::StructStmt>(stmt)) {
-        Json entry = symbol(structure->name, kStruct, structure->span, structure->name_span);
-        for (const ast::FieldDecl& field : structure->fields) {
-          entry["children"].push_back(symbol(field.name, kField, field.span, field.span));
-        }
-        symbols.push_back(entry);
-      } else if (const auto* interface = ast::As<ast::InterfaceStmt>(stmt)) {
-        Json entry = symbol(interface->name, kInterface, interface->span, interface->name_span);
-        for (const ast::FunctionDecl& method : interface->methods) {
-          entry["children"].push_back(symbol(method.name, kMethod, method.span, method.span));
-        }
-        symbols.push_back(entry);
-      } else if (const auto* enumeration = ast::As<ast::EnumStmt>(stmt)) {
-        Json entry = symbol(enumeration->name, kEnum, enumeration->span, enumeration->name_span);
-        for (const auto& [name, span] : enumeration->members) {
-          entry["children"].push_back(symbol(name, kEnumMember, span, span));
-        }
-        symbols.push_back(entry);
-      } else if (const auto* test = ast::As<ast::TestStmt>(stmt)) {
-        symbols.push_back(symbol("test \"" + test->name + "\"", kFunction, test->span, test->span));
-      }
+  // The analysis of a document's current text. A request that comes while an
+  // edit waits for its quiet period compiles it now and waits for it, so
+  // answers never describe text the editor no longer shows.
+  auto Current(const std::string& uri) -> std::shared_ptr<const lsp::Analysis> {
+    std::unique_lock lock(mutex_);
+    auto document = documents_.find(uri);
+    if (document == documents_.end()) return nullptr;
+    auto due = due_.find(uri);
+    if (due != due_.end()) {
+      due->second = Clock::now();
+      changed_.notify_all();
     }
-    return symbols;
+    analyzed_.wait_for(lock, std::chrono::seconds(10), [&] {
+      auto it = analyses_.find(uri);
+      return stopping_ || !documents_.contains(uri) ||
+             (it != analyses_.end() && it->second->version == documents_[uri].version && !due_.contains(uri));
+    });
+    auto it = analyses_.find(uri);
+    return it != analyses_.end() ? it->second : nullptr;
   }
 
   std::istream& in_;
@@ -345,7 +261,10 @@ class Server {
   std::mutex frontend_mutex_;  // one compilation at a time (the ANTLR runtime's caches)
   std::mutex mutex_;
   std::condition_variable changed_;
+  std::condition_variable analyzed_;  // a new analysis was stored
+  std::map<std::string, std::shared_ptr<const lsp::Analysis>> analyses_;  // the last compiled version of each document
   std::map<std::string, Document> documents_;
+  std::map<std::string, Clock::time_point> started_;  // when each document's last compilation started
   std::map<std::string, Clock::time_point> due_;      // documents waiting for their quiet period
   std::map<std::string, std::set<std::string>> published_;  // document -> files it put diagnostics on
   bool stopping_ = false;
