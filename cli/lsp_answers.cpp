@@ -430,8 +430,7 @@ auto Completion(const std::string& uri, const std::string& text, const Json& pos
   std::string patched = text.substr(0, start) + std::string(kPlaceholder) + text.substr(word_end);
   size_t line_end = patched.find('\n', start);
   if (line_end == std::string::npos) line_end = patched.size();
-  std::string with_semicolon = patched;
-  with_semicolon.insert(line_end, ";");
+  std::string with_semicolon = patched.substr(0, line_end) + ";" + patched.substr(line_end);
   std::shared_ptr<Analysis> analysis;
   const Occurrence* at = nullptr;
   for (const std::string* candidate : {&patched, &with_semicolon}) {
