@@ -66,7 +66,8 @@ auto EnsureAppImages(const std::map<std::string, nlohmann::json>& images, const 
 }
 
 auto PushAppImages(const std::map<std::string, nlohmann::json>& images, const std::filesystem::path& app_dir,
-                   const std::string& app, const std::string& registry, std::ostream& out) -> int {
+                   const std::string& app, const std::string& registry, std::ostream& out,
+                   const std::string& login) -> int {
   std::vector<std::pair<std::string, std::string>> pushes;  // local tag -> remote reference
   for (const docker::ImageJob& job : docker::ImageJobs(images, app_dir, app)) {
     if (!job.local) continue;
@@ -93,9 +94,9 @@ auto PushAppImages(const std::map<std::string, nlohmann::json>& images, const st
     if (!pushed.Ok()) {
       ++failed;
       out << fmt::format(
-          "wdsl: error: cannot push {}: {}\nCheck that the registry answers, that you are logged in (`docker login "
-          "{}`), and that the repository exists and accepts pushes\n",
-          remote, pushed.Message(), registry.substr(0, registry.find('/')));
+          "wdsl: error: cannot push {}: {}\nCheck that the registry answers, that you are logged in (`{}`), and "
+          "that the repository exists and accepts pushes\n",
+          remote, pushed.Message(), login.empty() ? "docker login " + registry.substr(0, registry.find('/')) : login);
     } else {
       out << fmt::format("pushed {} in {:.1f} s\n", remote, seconds);
     }

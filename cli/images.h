@@ -28,8 +28,10 @@ auto EnsureAppImages(const std::map<std::string, nlohmann::json>& images, const 
 // `wdsl build --push`: tags every local image as
 // `<registry>/<app>-<name>:<content hash>` and pushes it (layers the registry
 // has are not sent again, so an unchanged image costs one round trip).
-// 0, 1 when a push failed (with what to check), 2 without Docker.
+// 0, 1 when a push failed (with what to check), 2 without Docker. `login`
+// is the command that logs Docker in to the registry (default `docker login <host>`).
 auto PushAppImages(const std::map<std::string, nlohmann::json>& images, const std::filesystem::path& app_dir,
-                   const std::string& app, const std::string& registry, std::ostream& out) -> int;
+                   const std::string& app, const std::string& registry, std::ostream& out,
+                   const std::string& login = "") -> int;
 
 }  // namespace wdsl

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "backends/graph/graph.h"
+#include "backends/cpln/cpln.h"
 #include "backends/ecs/ecs.h"
 #include "backends/ir_target.h"
 #include "backends/tfaws/tfaws.h"
@@ -129,20 +130,21 @@ auto main(int argc, char** argv) -> int {
   build->add_option("file", options.entry, "The program's entry file")->capture_default_str();
   std::string target = "sim";
   build->add_option("-t,--target", target, "What to produce")
-      ->check(CLI::IsMember({"ir", "sim", "helm", "k8s", "ecs", "tf-aws"}))
+      ->check(CLI::IsMember({"ir", "sim", "helm", "k8s", "ecs", "tf-aws", "cpln"}))
       ->capture_default_str();
   std::string output_dir;
   build->add_option("-o,--output", output_dir, "Output directory (default: target/<name>.<target> beside the file)");
   build->add_flag("--timings", timings, "Print how long each stage took (to standard error)");
   std::string registry;
   build->add_option("--registry", registry,
-                    "helm/k8s: the registry of local images, `<registry>/<app>-<name>:<hash>` (values: global.registry)");
+                    "helm/k8s/ecs/cpln: the registry of local images, `<registry>/<app>-<name>:<hash>` (values: "
+                    "global.registry)");
   std::string values_file;
   build->add_option("--values", values_file, "A platform values file (YAML): `helm.registry`, ... (docs/cli.md)");
   bool push = false;
   build->add_flag("--push", push,
                   "Push the local images to the registry of --registry or the values file (helm.registry, "
-                  "ecs.registry) as <registry>/<app>-<name>:<hash>");
+                  "ecs.registry; cpln: the org's registry, or cpln.registry) as <registry>/<app>-<name>:<hash>");
   bool no_images = false;
   build->add_flag("--no-images", no_images,
                   "Do not build the app's local images with Docker (the output still names their content-hash tags)");
@@ -176,6 +178,8 @@ auto main(int argc, char** argv) -> int {
   if (*build) {
     wdsl::EcsOptions ecs_options;
     wdsl::TfAwsOptions tfaws_options;
+    wdsl::CplnOptions cpln_options;
+    const std::string registry_flag = registry;
     if (!values_file.empty()) {
       std::string error;
       int code = kExitOk;
@@ -192,8 +196,12 @@ auto main(int argc, char** argv) -> int {
       tfaws_options.eks_cluster = platform->eks_cluster;
       if (!platform->eks_namespace.empty()) tfaws_options.eks_namespace = platform->eks_namespace;
       if (!ecs.region.empty()) tfaws_options.region = ecs.region;
+      const auto& cpln = platform->cpln;
+      cpln_options = {cpln.org,    cpln.gvc,           cpln.locations, cpln.workload_type,
+                      cpln.domain, cpln.cloud_account, cpln.registry};
     }
     if (!registry.empty() && ecs_options.registry.empty()) ecs_options.registry = registry;
+    if (!registry_flag.empty()) cpln_options.registry = registry_flag;  // helm.registry is helm's only
     options.target = target == "ir" ? "sim" : target;  // `@target`, and what may be deployed
     int exit_code = kExitOk;
     // The IR does not describe images, so `--target ir` does not hash build contexts.
@@ -221,6 +229,13 @@ auto main(int argc, char** argv) -> int {
       for (const std::string& error : tf.errors) std::cerr << "wdsl: error: " << error << "\n";
       if (!tf.errors.empty()) return kExitUserError;
       files = std::move(tf.files);
+    } else if (target == "cpln") {
+      wdsl::CplnResult cpln = wdsl::EmitCpln(*compiled.program, compiled.images, cpln_options);
+      for (const std::string& note : cpln.notes) std::cerr << "wdsl: note: " << note << "\n";
+      for (const std::string& warning : cpln.warnings) std::cerr << "wdsl: warning: " << warning << "\n";
+      for (const std::string& error : cpln.errors) std::cerr << "wdsl: error: " << error << "\n";
+      if (!cpln.errors.empty()) return kExitUserError;
+      files = std::move(cpln.files);
     } else {
       files = target == "ir"     ? wdsl::EmitIr(*compiled.program)
               : target == "helm" ? wdsl::EmitHelm(*compiled.program, compiled.images, chart_options)
@@ -237,7 +252,9 @@ auto main(int argc, char** argv) -> int {
           "images", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - emitted).count());
     }
     if (push) {
-      std::string to = !registry.empty() ? registry : ecs_options.registry;
+      std::string to = target == "cpln"      ? wdsl::CplnPushRegistry(cpln_options)
+                       : !registry.empty() ? registry
+                                           : ecs_options.registry;
       if (to.empty()) {
         std::cerr << "wdsl: `--push` needs a registry: pass `--registry REGISTRY`, or set `helm.registry` or "
                      "`ecs.registry` in a `--values` file (`--target tf-aws` publishes to ECR by itself)\n";
@@ -247,8 +264,11 @@ auto main(int argc, char** argv) -> int {
         std::cerr << "wdsl: `--push` and `--no-images` contradict each other; drop one\n";
         return kExitUserError;
       }
+      std::string login = target == "cpln" && cpln_options.registry.empty()
+                              ? "cpln image docker-login --org " + cpln_options.org
+                              : "";
       int pushed = wdsl::PushAppImages(compiled.images, std::filesystem::path(options.entry).parent_path(),
-                                       compiled.program->app, to, std::cerr);
+                                       compiled.program->app, to, std::cerr, login);
       if (pushed != kExitOk) return pushed;
     }
     auto imaged = std::chrono::steady_clock::now();

@@ -29,8 +29,7 @@ auto ReadPlatformValues(const std::string& path, std::string& error, int& exit_c
     exit_code = 1;
     return std::nullopt;
   }
-  // Sections of targets that are not written yet are accepted (and ignored)
-  // so one platform file can serve every target.
+  // One platform file can serve every target.
   static const std::set<std::string> kSections = {"helm", "eks", "ecs", "containers", "cpln"};
   for (const auto& entry : root) {
     std::string section = entry.first.as<std::string>();
@@ -141,6 +140,48 @@ auto ReadPlatformValues(const std::string& path, std::string& error, int& exit_c
       } catch (const YAML::Exception&) {
         return fail(value, fmt::format("`ecs.{}` has the wrong type", key));
       }
+    }
+  }
+  if (YAML::Node cpln = root["cpln"]) {
+    auto fail = [&](const YAML::Node& at, const std::string& message) {
+      error = fmt::format("{}:{}: {}", path, at.Mark().line + 1, message);
+      exit_code = 1;
+      return std::nullopt;
+    };
+    if (!cpln.IsMap()) {
+      return fail(cpln, "`cpln` must be a map such as `cpln: {org: my-org, locations: [aws-us-west-2]}`");
+    }
+    static const std::set<std::string> kKeys = {"org",    "gvc",          "locations", "workloadType",
+                                                "domain", "cloudAccount", "registry"};
+    for (const auto& entry : cpln) {
+      std::string key = entry.first.as<std::string>();
+      if (kKeys.count(key) == 0) {
+        return fail(entry.first, fmt::format("unknown key `cpln.{}`; the keys are org, gvc, locations, workloadType, "
+                                             "domain, cloudAccount, registry",
+                                             key));
+      }
+      const YAML::Node& value = entry.second;
+      if (key == "locations") {
+        if (!value.IsSequence()) {
+          return fail(value, "`cpln.locations` must be a list of Control Plane locations such as [aws-us-west-2]");
+        }
+        for (const auto& item : value) {
+          if (!item.IsScalar()) return fail(item, "`cpln.locations` must be a list of location names");
+          values.cpln.locations.push_back(item.as<std::string>());
+        }
+        continue;
+      }
+      if (!value.IsScalar()) return fail(value, fmt::format("`cpln.{}` must be a string", key));
+      std::string text = value.as<std::string>();
+      if (key == "workloadType" && text != "standard" && text != "serverless") {
+        return fail(value, "`cpln.workloadType` must be `standard` or `serverless`");
+      }
+      if (key == "org") values.cpln.org = text;
+      if (key == "gvc") values.cpln.gvc = text;
+      if (key == "workloadType") values.cpln.workload_type = text;
+      if (key == "domain") values.cpln.domain = text;
+      if (key == "cloudAccount") values.cpln.cloud_account = text;
+      if (key == "registry") values.cpln.registry = text;
     }
   }
   return values;

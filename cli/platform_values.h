@@ -28,6 +28,16 @@ struct PlatformValues {
     std::map<std::string, std::string> target_groups;  // workload name -> target group ARN
     bool present = false;  // the file has an `ecs` section
   } ecs;
+  // cpln.*: where `--target cpln` deploys (backends/cpln/cpln.h, docs/cpln.md).
+  struct Cpln {
+    std::string org;
+    std::string gvc;
+    std::vector<std::string> locations;
+    std::string workload_type;  // standard | serverless
+    std::string domain;
+    std::string cloud_account;
+    std::string registry;
+  } cpln;
 };
 
 // Reads `path`; on a problem sets `error` (what, where, how to fix) and

@@ -448,6 +448,15 @@ new containers.Workload(name: "web", image: "./web", port: 8080) as "web";
   RunResult nowhere = RunWdsl({"build", "main.w", "--target", "k8s", "--push"}, dir);
   EXPECT_EQ(nowhere.exit_code, 1);
   EXPECT_NE(nowhere.err.find("`--push` needs a registry"), std::string::npos) << nowhere.err;
+  // --target cpln pushes to the org's registry, or to cpln.registry as here.
+  WriteFile(dir + "/platform.yaml",
+            "cpln:\n  org: example-org\n  locations: [aws-us-west-2]\n  registry: " + reg + "\n");
+  RunResult cpln = RunWdsl({"build", "main.w", "--target", "cpln", "--values", "platform.yaml", "--push"}, dir);
+  EXPECT_EQ(cpln.exit_code, 0) << cpln.err;
+  EXPECT_NE(cpln.err.find("pushed " + reg + "/" + app + "-web:" + hash), std::string::npos) << cpln.err;
+  EXPECT_NE(ReadFile(dir + "/target/main.cpln/cpln.yaml").find("image: " + reg + "/" + app + "-web:" + hash),
+            std::string::npos)
+      << "the workload names the pushed image";
   kill(registry, SIGTERM);
   waitpid(registry, nullptr, 0);
   Shell("docker image rm " + reg + "/" + app + "-web:" + hash);

@@ -1,7 +1,8 @@
 // Golden tests: `wdsl build --target ir|sim|helm|k8s` of every example and of
 // every tests/golden/*.w program must produce exactly the committed ir.json,
 // simulator.json, chart (its files concatenated, each under a `# file:`
-// line) and manifests.yaml.
+// line) and manifests.yaml; programs with workloads also for ecs, tf-aws and
+// cpln (cpln.yaml, and aws-iam.sh as `<stem>.cpln-aws-iam.sh`).
 // Regenerate with `make update-goldens` (WDSL_UPDATE_GOLDENS=1) and review
 // the diff like any other change.
 #include <gtest/gtest.h>
@@ -21,7 +22,7 @@ namespace fs = std::filesystem;
 
 struct Case {
   std::string program;
-  std::string target;  // "ir", "sim", "helm" or "k8s"
+  std::string target;  // "ir", "sim", "helm", "k8s", "ecs", "tf-aws" or "cpln"
 };
 
 auto Cases() -> std::vector<Case> {
@@ -35,6 +36,7 @@ auto Cases() -> std::vector<Case> {
     if (ReadFile(std::string(WDSL_SOURCE_DIR) + "/" + program).find("containers.Workload") != std::string::npos) {
       cases.push_back({program, "ecs"});
       cases.push_back({program, "tf-aws"});
+      cases.push_back({program, "cpln"});
     }
   }
   return cases;
@@ -52,6 +54,7 @@ auto GoldenPath(const Case& c) -> std::string {
                        : c.target == "helm" ? ".helm.txt"
                        : c.target == "ecs"  ? ".ecs.txt"
                        : c.target == "tf-aws" ? ".tf.json"
+                       : c.target == "cpln" ? ".cpln.yaml"
                                             : ".k8s.yaml";
   return "tests/golden/" + Stem(c.program) + suffix;
 }
@@ -80,21 +83,33 @@ TEST_P(Golden, MatchesCommittedOutput) {
                                          : TempDir("golden");
   // Output only: images are built by the Docker end-to-end tests.
   std::vector<std::string> args = {"build", c.program, "--target", c.target, "-o", out, "--no-images"};
-  if (c.target == "ecs" || c.target == "tf-aws") args.insert(args.end(), {"--values", "tests/golden/platform.yaml"});
+  if (c.target == "ecs" || c.target == "tf-aws" || c.target == "cpln") {
+    args.insert(args.end(), {"--values", "tests/golden/platform.yaml"});
+  }
   RunResult run = RunWdsl(args);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::string actual = c.target == "ir"       ? ReadFile(out + "/ir.json")
                        : c.target == "tf-aws" ? ReadFile(out + "/main.tf.json")
                        : c.target == "sim"  ? ReadFile(out + "/simulator.json")
+                       : c.target == "cpln" ? ReadFile(out + "/cpln.yaml")
                        : c.target == "helm" || c.target == "ecs" ? Concatenated(out)
                                             : ReadFile(out + "/manifests.yaml");
-  std::string golden = std::string(WDSL_SOURCE_DIR) + "/" + GoldenPath(c);
-  if (std::getenv("WDSL_UPDATE_GOLDENS") != nullptr) {
-    WriteFile(golden, actual);
-  } else {
-    ASSERT_TRUE(fs::exists(golden)) << golden << " is missing; run `make update-goldens`";
-    EXPECT_EQ(actual, ReadFile(golden)) << c.target << " output of " << c.program
-                                        << " changed; if intended, run `make update-goldens`";
+  std::vector<std::pair<std::string, std::string>> compared = {{actual, GoldenPath(c)}};
+  if (c.target == "cpln") {
+    // The AWS policies of the identities, when a workload binds AWS resources.
+    std::string script = fs::exists(out + "/aws-iam.sh") ? ReadFile(out + "/aws-iam.sh") : "";
+    std::string path = "tests/golden/" + Stem(c.program) + ".cpln-aws-iam.sh";
+    if (!script.empty() || fs::exists(std::string(WDSL_SOURCE_DIR) + "/" + path)) compared.emplace_back(script, path);
+  }
+  for (const auto& [text, path] : compared) {
+    std::string golden = std::string(WDSL_SOURCE_DIR) + "/" + path;
+    if (std::getenv("WDSL_UPDATE_GOLDENS") != nullptr) {
+      WriteFile(golden, text);
+    } else {
+      ASSERT_TRUE(fs::exists(golden)) << golden << " is missing; run `make update-goldens`";
+      EXPECT_EQ(text, ReadFile(golden)) << c.target << " output of " << c.program << " (" << path
+                                        << ") changed; if intended, run `make update-goldens`";
+    }
   }
   fs::remove_all(out);
 }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "backends/aws_iam.h"
+#include "backends/workload_props.h"
 #include "ir/images.h"
 
 namespace wdsl {
@@ -30,43 +32,10 @@ auto FargateTable() -> const std::vector<std::pair<int, std::vector<int>>>& {
   return kTable;
 }
 
-auto Strings(const Json& props, const char* name) -> std::vector<std::string> {
-  std::vector<std::string> out;
-  if (!props.contains(name) || !props[name].is_array()) return out;
-  for (const Json& item : props[name]) {
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  }
-  return out;
-}
-
-auto Seconds(const Json& probe, const char* name, double fallback) -> double {
-  if (probe.contains(name) && probe[name].is_object()) return probe[name].value("$duration", fallback);
-  return fallback;
-}
-
-struct Port {
-  int number;
-  std::string protocol;  // http, http2, grpc, tcp
-};
-
-auto PortsOf(const Json& props) -> std::vector<Port> {
-  std::vector<Port> ports;
-  if (props.contains("ports") && props["ports"].is_array()) {
-    for (const Json& port : props["ports"]) {
-      if (port.contains("port") && port["port"].is_number()) {
-        ports.push_back({port["port"].get<int>(), port.value("protocol", "http")});
-      }
-    }
-  } else if (props.contains("port") && props["port"].is_number()) {
-    ports.push_back({props["port"].get<int>(), "http"});
-  }
-  return ports;
-}
-
 // The liveness probe as a container health check. An HTTP check runs
 // `wget` inside the container (ECS health checks are commands), so the image
 // needs one (busybox, alpine, debian have it).
-auto HealthCheck(const Json& probe, const std::vector<Port>& ports) -> Json {
+auto HealthCheck(const Json& probe, const std::vector<WorkloadPort>& ports) -> Json {
   Json command = Json::array();
   if (probe.contains("command") && probe["command"].is_array()) {
     command.push_back("CMD");
@@ -81,10 +50,10 @@ auto HealthCheck(const Json& probe, const std::vector<Port>& ports) -> Json {
     return std::clamp(static_cast<int>(std::ceil(value)), low, high);
   };
   return {{"command", command},
-          {"interval", clamp(Seconds(probe, "period", 30), 5, 300)},
+          {"interval", clamp(ProbeSeconds(probe, "period", 30), 5, 300)},
           {"timeout", 5},
           {"retries", 3},
-          {"startPeriod", clamp(Seconds(probe, "initialDelay", 0), 0, 300)}};
+          {"startPeriod", clamp(ProbeSeconds(probe, "initialDelay", 0), 0, 300)}};
 }
 
 auto Environment(const Json& env) -> Json {
@@ -94,33 +63,6 @@ auto Environment(const Json& env) -> Json {
     if (value.is_string()) out.push_back({{"name", key}, {"value", value}});
   }
   return out;
-}
-
-// ARN of a bound resource under the names --target tf-aws gives them.
-auto Arn(const ir::Resource& resource, const std::string& app, const EcsOptions& o) -> std::string {
-  std::string name = ir::SanitizeImageName(app + "-" + resource.id);
-  if (resource.type == "cloud.Bucket") return "arn:aws:s3:::" + name;
-  if (resource.type == "cloud.Queue") return fmt::format("arn:aws:sqs:{}:{}:{}", o.region, o.account_id, name);
-  if (resource.type == "cloud.Counter") {
-    return fmt::format("arn:aws:dynamodb:{}:{}:table/{}", o.region, o.account_id, name);
-  }
-  if (resource.type == "cloud.Secret") {
-    return fmt::format("arn:aws:secretsmanager:{}:{}:secret:{}", o.region, o.account_id,
-                       resource.props.value("name", resource.id));
-  }
-  return "";
-}
-
-// `${wdsl#<path>#arn}` in a permission becomes the resource's ARN.
-auto ResolveArn(const std::string& text, const ir::Program& program, const EcsRefs& refs) -> std::string {
-  size_t start = text.find("${wdsl#");
-  if (start == std::string::npos) return text;
-  size_t end = text.find('}', start);
-  std::string inner = text.substr(start + 7, end - start - 7);  // <path>#arn
-  std::string path = inner.substr(0, inner.rfind('#'));
-  const ir::Resource* resource = program.FindResource(path);
-  std::string arn = resource == nullptr ? "" : refs.arn(*resource);
-  return text.substr(0, start) + arn + text.substr(end + 1);
 }
 
 auto Family(const std::string& app, const std::string& name) -> std::string {
@@ -146,52 +88,41 @@ auto EcsTaskOf(const ir::Program& program, const ir::Resource& resource,
   const Json& props = resource.props;
   std::string name = props.value("name", resource.id);
   std::string family = Family(ir::SanitizeImageName(program.app), name);
-  std::vector<Port> ports = PortsOf(props);
+  std::vector<WorkloadPort> ports = WorkloadPorts(props);
 
   Json container = {{"name", name}, {"essential", true}};
-  auto image = images.find(resource.path);
-  if (image != images.end() && image->second.contains("tag")) {
-    std::string tag = image->second["tag"].get<std::string>();  // wdsl-<app>-<name>:<hash>
-    if (tag.starts_with("wdsl-")) tag = tag.substr(5);
+  if (std::string tag = LocalImageTag(images, resource.path); !tag.empty()) {
     container["image"] = refs.local_image(tag);
   } else {
     container["image"] = props.value("image", "");
   }
   Json port_mappings = Json::array();
-  for (const Port& port : ports) {
+  for (const WorkloadPort& port : ports) {
     Json mapping = {{"containerPort", port.number}, {"protocol", "tcp"}, {"name", fmt::format("port-{}", port.number)}};
     if (port.protocol != "tcp") mapping["appProtocol"] = port.protocol;
     port_mappings.push_back(mapping);
   }
   if (!port_mappings.empty()) container["portMappings"] = port_mappings;
-  std::vector<std::string> entrypoint = Strings(props, "entrypoint");
-  std::vector<std::string> args = Strings(props, "args");
+  std::vector<std::string> entrypoint = PropStrings(props, "entrypoint");
+  std::vector<std::string> args = PropStrings(props, "args");
   if (!entrypoint.empty()) container["entryPoint"] = entrypoint;
   if (!args.empty()) container["command"] = args;
   Json environment = Environment(props.value("env", Json::object()));
   Json secrets = Json::array();
-  Json statements = Json::array();
-  if (props.contains("bindings") && props["bindings"].is_object()) {
-    for (const auto& [binding, value] : props["bindings"].items()) {
-      const Json* ref = value.contains("$resource") ? &value : nullptr;
-      if (ref == nullptr && value.contains("resource")) ref = &value["resource"];
-      if (ref == nullptr || !ref->contains("$resource")) continue;
-      const ir::Resource* target = program.FindResource((*ref)["$resource"].get<std::string>());
-      if (target == nullptr) continue;
-      if (target->type == "cloud.Secret") {
-        secrets.push_back({{"name", "WING_" + binding + "_SECRET"}, {"valueFrom", refs.arn(*target)}});
-        continue;
-      }
-      if (target->type == "ex.Redis") {
-        notes.push_back(fmt::format("`{}` binds `{}` (ex.Redis), which has no ECS form yet: set REDIS_URL for "
-                                           "it in the task definition by hand",
-                                           name, target->path));
-        continue;
-      }
-      std::string physical = refs.name_of(*target);
-      environment.push_back({{"name", "WING_" + binding + "_NAME"}, {"value", physical}});
-      environment.push_back({{"name", "WING_" + binding + "_TYPE"}, {"value", target->type}});
+  for (const auto& [binding, target] : WorkloadBindings(program, props)) {
+    if (target->type == "cloud.Secret") {
+      secrets.push_back({{"name", "WING_" + binding + "_SECRET"}, {"valueFrom", refs.arn(*target)}});
+      continue;
     }
+    if (target->type == "ex.Redis") {
+      notes.push_back(fmt::format("`{}` binds `{}` (ex.Redis), which has no ECS form yet: set REDIS_URL for "
+                                  "it in the task definition by hand",
+                                  name, target->path));
+      continue;
+    }
+    std::string physical = refs.name_of(*target);
+    environment.push_back({{"name", "WING_" + binding + "_NAME"}, {"value", physical}});
+    environment.push_back({{"name", "WING_" + binding + "_TYPE"}, {"value", target->type}});
   }
   if (!environment.empty()) container["environment"] = environment;
   if (!secrets.empty()) container["secrets"] = secrets;
@@ -216,12 +147,12 @@ auto EcsTaskOf(const ir::Program& program, const ir::Resource& resource,
       if (sidecar.contains("port") && sidecar["port"].is_number()) {
         side["portMappings"] = Json::array({{{"containerPort", sidecar["port"]}, {"protocol", "tcp"}}});
       }
-      if (!Strings(sidecar, "entrypoint").empty()) side["entryPoint"] = Strings(sidecar, "entrypoint");
-      if (!Strings(sidecar, "args").empty()) side["command"] = Strings(sidecar, "args");
+      if (!PropStrings(sidecar, "entrypoint").empty()) side["entryPoint"] = PropStrings(sidecar, "entrypoint");
+      if (!PropStrings(sidecar, "args").empty()) side["command"] = PropStrings(sidecar, "args");
       Json env = Environment(sidecar.value("env", Json::object()));
       if (!env.empty()) side["environment"] = env;
       if (sidecar.contains("liveness") && sidecar["liveness"].is_object()) {
-        std::vector<Port> side_ports;
+        std::vector<WorkloadPort> side_ports;
         if (sidecar.contains("port") && sidecar["port"].is_number()) side_ports.push_back({sidecar["port"].get<int>(), "http"});
         side["healthCheck"] = HealthCheck(sidecar["liveness"], side_ports);
       }
@@ -280,15 +211,7 @@ auto EcsTaskOf(const ir::Program& program, const ir::Resource& resource,
   }
   if (!volumes.empty()) taskdef["volumes"] = volumes;
   // The task role: exactly the permissions pass's statements.
-  if (resource.permissions.contains("tf-aws")) {
-    for (const Json& statement : resource.permissions["tf-aws"]) {
-      Json arns = Json::array();
-      for (const Json& arn : statement.value("resources", Json::array())) {
-        arns.push_back(ResolveArn(arn.get<std::string>(), program, refs));
-      }
-      statements.push_back({{"Effect", "Allow"}, {"Action", statement["actions"]}, {"Resource", arns}});
-    }
-  }
+  Json statements = IamStatements(program, resource, refs.arn);
   if (!secrets.empty()) {
     notes.push_back(fmt::format(
         "`{}` reads Secrets Manager secrets: ECS fetches them with the execution role ({}), which needs "
@@ -300,7 +223,7 @@ auto EcsTaskOf(const ir::Program& program, const ir::Resource& resource,
   task.family = family;
   task.taskdef = std::move(taskdef);
   task.statements = std::move(statements);
-  for (const Port& port : ports) task.ports.push_back(port.number);
+  for (const WorkloadPort& port : ports) task.ports.push_back(port.number);
   task.gpu = gpus > 0;
   return task;
 }
@@ -350,10 +273,10 @@ auto EmitEcs(const ir::Program& program, const std::map<std::string, nlohmann::j
   EcsRefs refs;
   refs.region = o.region;
   refs.execution_role_arn = o.execution_role_arn;
-  refs.arn = [&](const ir::Resource& target) { return Arn(target, program.app, o); };
+  refs.arn = [&](const ir::Resource& target) { return AwsResourceArn(target, program.app, o.region, o.account_id); };
   refs.local_image = [&](const std::string& tag) { return (o.registry.empty() ? "" : o.registry + "/") + tag; };
   refs.name_of = [&](const ir::Resource& target) {
-    std::string physical = ir::SanitizeImageName(program.app + "-" + target.id);
+    std::string physical = CloudResourceName(program.app, target);
     if (target.type == "cloud.Queue") {
       return fmt::format("https://sqs.{}.amazonaws.com/{}/{}", o.region, o.account_id, physical);
     }

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <vector>
 
+#include "backends/workload_props.h"
 #include "ir/images.h"
 
 namespace wdsl {
@@ -200,29 +201,12 @@ struct Chart {
   bool ingress = false;
 };
 
-auto Strings(const Json& props, const char* name) -> std::vector<std::string> {
-  std::vector<std::string> out;
-  if (!props.contains(name) || !props[name].is_array()) return out;
-  for (const Json& item : props[name]) {
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  }
-  return out;
-}
-
+// Ports named `http` (the first) and `<protocol>-<port>`, at most 15 characters (IANA_SVC_NAME).
 auto PortsOf(const Json& props) -> std::vector<PortInfo> {
   std::vector<PortInfo> ports;
-  auto add = [&](int port, std::string protocol) {
-    std::string name = ports.empty() ? protocol : fmt::format("{}-{}", protocol, port);
-    ports.push_back({name.substr(0, 15), port, std::move(protocol)});
-  };
-  if (props.contains("ports") && props["ports"].is_array()) {
-    for (const Json& port : props["ports"]) {
-      if (port.contains("port") && port["port"].is_number()) {
-        add(port["port"].get<int>(), port.value("protocol", "http"));
-      }
-    }
-  } else if (props.contains("port") && props["port"].is_number()) {
-    add(props["port"].get<int>(), "http");
+  for (const WorkloadPort& port : WorkloadPorts(props)) {
+    std::string name = ports.empty() ? port.protocol : fmt::format("{}-{}", port.protocol, port.number);
+    ports.push_back({name.substr(0, 15), port.number, port.protocol});
   }
   return ports;
 }
@@ -275,7 +259,7 @@ auto BuildChart(const ir::Program& program, const std::map<std::string, Json>& i
       info.name = resource.props.value("name", resource.id);
       info.key = ValuesKey(info.name);
       info.ports = PortsOf(resource.props);
-      info.routes = Strings(resource.props, "routes");
+      info.routes = PropStrings(resource.props, "routes");
       if (resource.props.value("public", false) && !info.ports.empty() && info.routes.empty()) info.routes = {"/"};
       chart.ingress = chart.ingress || !info.routes.empty();
       const Json& props = resource.props;
@@ -322,24 +306,16 @@ auto BuildChart(const ir::Program& program, const std::map<std::string, Json>& i
           {"affinity", Json::object()},
           {"serviceAccount", {{"create", false}, {"name", ""}, {"annotations", Json::object()}}},
       };
-      if (props.contains("bindings") && props["bindings"].is_object()) {
-        for (const auto& [name, binding] : props["bindings"].items()) {
-          const Json* ref = binding.contains("$resource") ? &binding : nullptr;
-          if (ref == nullptr && binding.contains("resource")) ref = &binding["resource"];
-          if (ref == nullptr || !ref->contains("$resource")) continue;
-          const ir::Resource* target = program.FindResource((*ref)["$resource"].get<std::string>());
-          if (target == nullptr) continue;
-          Binding b{name, target->type, ValuesKey(target->id), ""};
-          if (target->type == "cloud.Secret") {
-            b.secret_name = ir::SanitizeImageName(target->props.value("name", target->id));
-          } else if (!resources.contains(b.key)) {
-            std::string physical = ir::SanitizeImageName(program.app + "-" + target->id);
-            resources[b.key] = target->type == "ex.Redis"
-                                   ? Json{{"url", fmt::format("redis://{}:6379", ir::SanitizeImageName(target->id))}}
-                                   : Json{{"name", physical}};
-          }
-          info.bindings.push_back(std::move(b));
+      for (const auto& [name, target] : WorkloadBindings(program, props)) {
+        Binding b{name, target->type, ValuesKey(target->id), ""};
+        if (target->type == "cloud.Secret") {
+          b.secret_name = ir::SanitizeImageName(target->props.value("name", target->id));
+        } else if (!resources.contains(b.key)) {
+          resources[b.key] = target->type == "ex.Redis"
+                                 ? Json{{"url", fmt::format("redis://{}:6379", ir::SanitizeImageName(target->id))}}
+                                 : Json{{"name", CloudResourceName(program.app, *target)}};
         }
+        info.bindings.push_back(std::move(b));
       }
       chart.workloads.push_back(std::move(info));
     }
@@ -400,12 +376,10 @@ void Probe(Writer& w, int indent, const std::string& key, const Json& probe, con
                                                                     : (ports.empty() ? 80 : ports.front().port);
     w.Line(indent + 4, fmt::format("port: {}", port));
   }
-  auto seconds = [&](const char* name, double fallback) {
-    if (probe.contains(name) && probe[name].is_object()) return probe[name].value("$duration", fallback);
-    return fallback;
-  };
-  w.Line(indent + 2, fmt::format("initialDelaySeconds: {}", GoNumber(std::ceil(seconds("initialDelay", 0)))));
-  w.Line(indent + 2, fmt::format("periodSeconds: {}", GoNumber(std::max(1.0, std::ceil(seconds("period", 10))))));
+  w.Line(indent + 2,
+         fmt::format("initialDelaySeconds: {}", GoNumber(std::ceil(ProbeSeconds(probe, "initialDelay", 0)))));
+  w.Line(indent + 2,
+         fmt::format("periodSeconds: {}", GoNumber(std::max(1.0, std::ceil(ProbeSeconds(probe, "period", 10))))));
 }
 
 void Container(Writer& w, const std::string& name, const std::string& image_line, const Json& spec,
@@ -416,8 +390,8 @@ void Container(Writer& w, const std::string& name, const std::string& image_line
   if (main) {
     w.Value(10, "imagePullPolicy", values + ".image.pullPolicy", false);
   }
-  ListOfStrings(w, 10, "command", Strings(spec, "entrypoint"));
-  ListOfStrings(w, 10, "args", Strings(spec, "args"));
+  ListOfStrings(w, 10, "command", PropStrings(spec, "entrypoint"));
+  ListOfStrings(w, 10, "args", PropStrings(spec, "args"));
   if (!ports.empty()) {
     w.Line(10, "ports:");
     for (const PortInfo& port : ports) {

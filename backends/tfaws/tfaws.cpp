@@ -10,6 +10,7 @@
 
 #include "backends/ecs/ecs.h"
 #include "backends/k8s/chart.h"
+#include "backends/workload_props.h"
 #include "ir/images.h"
 
 namespace wdsl {
@@ -275,7 +276,7 @@ auto EmitTfAws(const ir::Program& program, const std::map<std::string, nlohmann:
       continue;
     }
     bound[r.path] = *block;
-    std::string physical = ir::SanitizeImageName(program.app + "-" + r.id);
+    std::string physical = CloudResourceName(program.app, r);
     Json tags = {{"wdsl:app", app}, {"wdsl:path", Literal(r.path)}};
     if (r.type == "cloud.Bucket") {
       resource["aws_s3_bucket"][block->name] = {
