@@ -13,12 +13,16 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "cli/sim_commands.h"
 #include "runtime/simulator.h"
 #include "runtime/state.h"
+#include "runtime/watch/watch.h"
 
 namespace wdsl {
 namespace {
@@ -81,6 +85,134 @@ void PrintTable(const std::vector<runtime::EndpointInfo>& endpoints) {
   }
 }
 
+// The files whose changes `wdsl run --watch` acts on: the program's own
+// files (a change recompiles), and the build contexts of its local images
+// and the sources of its `sync` rules (a change updates a workload).
+struct WatchedFiles {
+  std::set<fs::path> program;
+  std::vector<fs::path> roots;
+};
+
+auto FilesToWatch(const ir::Program& program, const std::map<std::string, nlohmann::json>& images,
+                  const fs::path& app_dir) -> WatchedFiles {
+  WatchedFiles watched;
+  std::set<fs::path> roots;
+  for (const std::string& file : program.files) {
+    std::error_code ec;
+    fs::path path = fs::exists(file, ec) ? fs::absolute(file) : app_dir / file;
+    path = path.lexically_normal();
+    watched.program.insert(path);
+    roots.insert(path);
+  }
+  for (const auto& [owner, description] : images) {
+    if (description.contains("context")) roots.insert((app_dir / description["context"].get<std::string>()).lexically_normal());
+  }
+  for (const ir::Resource& resource : program.resources) {
+    for (const nlohmann::json& rule : resource.props.value("sync", nlohmann::json::array())) {
+      std::string src = rule.value("src", "");
+      // The directory part before any glob.
+      std::string base;
+      for (const auto& part : fs::path(src)) {
+        if (part.string().find_first_of("*?[") != std::string::npos) break;
+        base = base.empty() ? part.string() : base + "/" + part.string();
+      }
+      if (!base.empty()) roots.insert((app_dir / base).lexically_normal());
+    }
+  }
+  // A root inside another root is watched through the outer one.
+  for (const fs::path& root : roots) {
+    bool inside = false;
+    for (const fs::path& other : roots) {
+      std::string relative = root.lexically_relative(other).generic_string();
+      if (other != root && !relative.empty() && !relative.starts_with("..") && fs::is_directory(other)) inside = true;
+    }
+    std::error_code ec;
+    if (!inside && fs::exists(root, ec)) watched.roots.push_back(root);
+  }
+  return watched;
+}
+
+// One run of the app: the simulator, started, with endpoints.json and
+// resource-api.json written and its table printed. Null after an error
+// (printed); `exit_code` says which.
+auto StartApp(ir::Program program, std::map<std::string, nlohmann::json> images, const RunCommandOptions& options,
+              RunLog& log, std::chrono::steady_clock::time_point started, double compiled_ms, int& exit_code)
+    -> std::unique_ptr<runtime::Simulator> {
+  if (int code = PrepareImagesForSimulator(program, images, options.entry); code != 0) {
+    exit_code = code;
+    return nullptr;
+  }
+  fs::path app_dir = fs::absolute(options.entry).parent_path();
+  fs::path wdsl_dir = app_dir / ".wdsl";
+  runtime::SimOptions sim_options;
+  sim_options.state_dir = wdsl_dir / "state";
+  sim_options.secrets_file = wdsl_dir / "secrets.json";
+  sim_options.first_port = options.port;
+  sim_options.log = &log;
+  sim_options.note = [](const std::string& text) { std::cerr << "wdsl: note: " << text << "\n"; };
+  sim_options.resource_api = true;
+  sim_options.app_dir = app_dir;
+  sim_options.images = std::move(images);
+  std::string app = program.app;
+  auto sim = std::make_unique<runtime::Simulator>(std::move(program), sim_options);
+  if (std::string error = sim->Start(); !error.empty()) {
+    std::cerr << "wdsl: " << error << "\n";
+    exit_code = sim->EnvironmentError() ? 2 : 1;
+    return nullptr;
+  }
+
+  std::vector<runtime::EndpointInfo> endpoints = sim->Endpoints();
+  nlohmann::json json = nlohmann::json::object();
+  for (const auto& e : endpoints) {
+    if (e.url.empty() && e.details.is_null()) continue;
+    nlohmann::json entry = e.details.is_object() ? e.details : nlohmann::json::object();
+    if (!e.url.empty()) entry["url"] = e.url;
+    json[e.path] = std::move(entry);
+  }
+  // The workloads' router: every route of every public workload.
+  if (std::string ingress = sim->IngressUrl(); !ingress.empty()) json["ingress"] = {{"url", ingress}};
+  if (std::string error = runtime::WriteAtomically(wdsl_dir / "endpoints.json", json.dump(2) + "\n", wdsl_dir);
+      !error.empty()) {
+    std::cerr << "wdsl: " << error << "\n";
+    sim->Stop();
+    exit_code = 2;
+    return nullptr;
+  }
+  // The Resource API's tokens let a process call resources: readable by
+  // this user only, and new on every run.
+  nlohmann::json api = {{"url", sim->ResourceApiUrl()}, {"tokens", sim->ResourceApiTokens()}};
+  if (std::string error = runtime::WriteAtomically(wdsl_dir / "resource-api.json", api.dump(2) + "\n", wdsl_dir, 0600);
+      !error.empty()) {
+    std::cerr << "wdsl: " << error << "\n";
+    sim->Stop();
+    exit_code = 2;
+    return nullptr;
+  }
+  std::cout << fmt::format("wdsl: simulating {} ({} resources), ready in {:.0f} ms (compile {:.0f} ms)\n", app,
+                           endpoints.size(), Ms(started), compiled_ms);
+  PrintTable(endpoints);
+  std::cout.flush();
+  exit_code = 0;
+  return sim;
+}
+
+// What a recompiled program changes, one line per resource that differs.
+auto DescribeChanges(const ir::Program& before, const ir::Program& after) -> std::vector<std::string> {
+  std::map<std::string, std::string> old_resources, new_resources;
+  for (const ir::Resource& r : before.resources) old_resources[r.path] = r.type + r.props.dump();
+  for (const ir::Resource& r : after.resources) new_resources[r.path] = r.type + r.props.dump();
+  std::vector<std::string> lines;
+  for (const auto& [path, text] : new_resources) {
+    auto it = old_resources.find(path);
+    if (it == old_resources.end()) lines.push_back("  + " + path + " (added)");
+    else if (it->second != text) lines.push_back("  ~ " + path + " (changed)");
+  }
+  for (const auto& [path, text] : old_resources) {
+    if (!new_resources.contains(path)) lines.push_back("  - " + path + " (removed)");
+  }
+  return lines;
+}
+
 }  // namespace
 
 auto RunSimCommand(const RunCommandOptions& options) -> int {
@@ -100,68 +232,92 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
   std::optional<ir::Program> program = CompileForSimulator(options.entry, exit_code, images);
   if (!program) return exit_code;
   double compiled_ms = Ms(started);
-  if (int code = PrepareImagesForSimulator(*program, images, options.entry); code != 0) return code;
 
   fs::path app_dir = fs::absolute(options.entry).parent_path();
   fs::path wdsl_dir = app_dir / ".wdsl";
   RunLog log(std::cout, isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr, wdsl_dir / "logs" / "run.log");
   log.ToFile("wdsl", "run of " + fs::absolute(options.entry).string() + " starts");
-  runtime::SimOptions sim_options;
-  sim_options.state_dir = wdsl_dir / "state";
-  sim_options.secrets_file = wdsl_dir / "secrets.json";
-  sim_options.first_port = options.port;
-  sim_options.log = &log;
-  sim_options.note = [](const std::string& text) { std::cerr << "wdsl: note: " << text << "\n"; };
-  sim_options.resource_api = true;
-  sim_options.app_dir = app_dir;
-  sim_options.images = std::move(images);
-  std::string app = program->app;
-  runtime::Simulator sim(std::move(*program), sim_options);
-  if (std::string error = sim.Start(); !error.empty()) {
-    std::cerr << "wdsl: " << error << "\n";
-    return sim.EnvironmentError() ? 2 : 1;
-  }
+  WatchedFiles watched = FilesToWatch(*program, images, app_dir);
+  ir::Program running = *program;
+  std::unique_ptr<runtime::Simulator> sim =
+      StartApp(std::move(*program), std::move(images), options, log, started, compiled_ms, exit_code);
+  if (!sim) return exit_code;
 
-  std::vector<runtime::EndpointInfo> endpoints = sim.Endpoints();
-  nlohmann::json json = nlohmann::json::object();
-  for (const auto& e : endpoints) {
-    if (e.url.empty() && e.details.is_null()) continue;
-    nlohmann::json entry = e.details.is_object() ? e.details : nlohmann::json::object();
-    if (!e.url.empty()) entry["url"] = e.url;
-    json[e.path] = std::move(entry);
-  }
-  // The workloads' router: every route of every public workload.
-  if (std::string ingress = sim.IngressUrl(); !ingress.empty()) json["ingress"] = {{"url", ingress}};
-  if (std::string error = runtime::WriteAtomically(wdsl_dir / "endpoints.json", json.dump(2) + "\n", wdsl_dir);
-      !error.empty()) {
-    std::cerr << "wdsl: " << error << "\n";
-    sim.Stop();
-    return 2;
-  }
-  // The Resource API's tokens let a process call resources: readable by
-  // this user only, and new on every run.
-  nlohmann::json api = {{"url", sim.ResourceApiUrl()}, {"tokens", sim.ResourceApiTokens()}};
-  if (std::string error = runtime::WriteAtomically(wdsl_dir / "resource-api.json", api.dump(2) + "\n", wdsl_dir, 0600);
-      !error.empty()) {
-    std::cerr << "wdsl: " << error << "\n";
-    sim.Stop();
-    return 2;
-  }
-  std::cout << fmt::format("wdsl: simulating {} ({} resources), ready in {:.0f} ms (compile {:.0f} ms)\n", app,
-                           endpoints.size(), Ms(started), compiled_ms);
-  PrintTable(endpoints);
+  std::unique_ptr<watch::Watcher> watcher;
+  auto start_watching = [&] {
+    watch::WatchOptions watch_options;
+    watch_options.roots = watched.roots;
+    // Editors save in bursts of a few events within milliseconds; 50 ms
+    // of quiet ends one (Compose waits 500 ms).
+    watch_options.quiet = std::chrono::milliseconds(50);
+    watcher = std::make_unique<watch::Watcher>(watch_options);
+    if (std::string error = watcher->Start(); !error.empty()) {
+      std::cerr << "wdsl: note: not watching for changes: " << error << "\n";
+      watcher.reset();
+    }
+  };
+  if (options.watch) start_watching();
   std::cout << "state in " << (wdsl_dir / "state").string() << ", URLs in " << (wdsl_dir / "endpoints.json").string()
-            << "; Ctrl-C stops\n";
+            << (watcher ? "; watching for changes" : "") << "; Ctrl-C stops\n";
   std::cout.flush();
 
   int received = 0;
-  while (sigwait(&signals, &received) != 0) {
+  timespec no_wait{0, 0};
+  while (true) {
+    if (!watcher) {
+      while (sigwait(&signals, &received) != 0) {
+      }
+      break;
+    }
+    received = sigtimedwait(&signals, nullptr, &no_wait);
+    if (received > 0) break;
+    std::vector<watch::Change> batch = watcher->Next(std::chrono::milliseconds(100));
+    for (const std::string& problem : watcher->TakeProblems()) std::cerr << "wdsl: note: " << problem << "\n";
+    if (batch.empty()) continue;
+    bool program_changed = false;
+    std::vector<runtime::FileChange> changes;
+    for (const watch::Change& change : batch) {
+      if (change.directory) continue;
+      if (watched.program.contains(change.path) || change.kind == watch::Change::Kind::kRescan) {
+        program_changed = true;
+      } else {
+        changes.push_back({change.path, change.kind == watch::Change::Kind::kDeleted});
+      }
+    }
+    if (program_changed) {
+      auto recompiling = std::chrono::steady_clock::now();
+      std::cerr << "wdsl: the program changed; compiling\n";
+      std::map<std::string, nlohmann::json> new_images;
+      std::optional<ir::Program> next = CompileForSimulator(options.entry, exit_code, new_images);
+      if (!next) {
+        std::cerr << "wdsl: the app keeps running as it was; fix the error and save again\n";
+        continue;
+      }
+      std::vector<std::string> changed = DescribeChanges(running, *next);
+      std::cerr << fmt::format("wdsl: {} resource{} changed; restarting the app (state is kept)\n", changed.size(),
+                               changed.size() == 1 ? "" : "s");
+      for (const std::string& line : changed) std::cerr << line << "\n";
+      log.ToFile("wdsl", "restart after a program change");
+      sim->Stop();
+      sim.reset();
+      watched = FilesToWatch(*next, new_images, app_dir);
+      running = *next;
+      sim = StartApp(std::move(*next), std::move(new_images), options, log, recompiling, Ms(recompiling), exit_code);
+      if (!sim) {
+        std::cerr << "wdsl: the new version did not start; stopping\n";
+        return exit_code;
+      }
+      watcher.reset();
+      start_watching();
+      continue;
+    }
+    if (!changes.empty()) sim->FilesChanged(changes);
   }
   std::cerr << "wdsl: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM")
             << "); press Ctrl-C again to force\n";
   std::atomic<bool> stopped{false};
   std::thread stopper([&] {
-    sim.Stop();
+    sim->Stop();
     stopped = true;
   });
   // A service's stop handler or a consumer may take long; a second signal

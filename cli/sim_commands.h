@@ -30,6 +30,7 @@ struct RunCommandOptions {
   std::string entry = "main.w";
   bool sim = true;  // `--sim`: the only mode today
   int port = 3000;  // Apis listen from here upward
+  bool watch = true;  // live reload (`--no-watch` turns it off)
 };
 
 struct SimCommands {
@@ -46,6 +47,8 @@ inline auto AddSimCommands(CLI::App& app, RunCommandOptions& run_options, TestCo
   commands.run->add_flag("--sim", run_options.sim, "Run in the local simulator (the only mode today)");
   commands.run->add_option("--port", run_options.port, "First port for Apis; a busy port is skipped (0: any free port)")
       ->capture_default_str();
+  commands.run->add_flag("--watch,!--no-watch", run_options.watch,
+                         "Reload when files change: recompile the program, sync or rebuild containers (default: on)");
   commands.test = app.add_subcommand("test", "Run the program's test blocks in the simulator");
   commands.test->add_option("file", test_options.entry, "The program's entry file")->capture_default_str();
   commands.test->add_option("-t,--test-filter", test_options.filter, "Run only tests whose name matches this regex");

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "ir/images.h"
 #include "runtime/docker/images.h"
 #include "runtime/simulator.h"
 
@@ -83,6 +84,10 @@ auto ContainerHost::ContainerName(const std::string& name, const std::string& su
 }
 
 auto ContainerHost::ImageOf(const std::string& owner, const std::string& image) const -> std::string {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto rebuilt = rebuilt_.find(owner); rebuilt != rebuilt_.end()) return rebuilt->second;
+  }
   auto it = sim_.Options().images.find(owner);
   if (it != sim_.Options().images.end() && it->second.contains("tag")) return it->second["tag"].get<std::string>();
   return image;
@@ -116,12 +121,16 @@ void ContainerHost::FollowLogs(const std::string& name, const std::string& sourc
     // `docker logs --follow` ends when the container stops; a restart
     // (liveness, restart policy) starts a new one from the restart time.
     std::string since;
-    while (!stopping_) {
+    auto gone = [&] {
+      std::lock_guard lock(mutex_);
+      return removed_.contains(name);
+    };
+    while (!stopping_ && !gone()) {
       std::vector<std::string> args = {"logs", "--follow"};
       if (!since.empty()) args.insert(args.end(), {"--since", since});
       args.push_back(name);
       runner_->Stream(
-          args, [&](const std::string& line) { sim_.Log(source, line); }, [this] { return stopping_.load(); });
+          args, [&](const std::string& line) { sim_.Log(source, line); }, [&] { return stopping_.load() || gone(); });
       since = std::to_string(std::time(nullptr));
       for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -138,6 +147,45 @@ auto ContainerHost::LastLogs(const std::string& name, int lines) -> std::string 
   std::string text = logs.out + logs.err;
   while (!text.empty() && text.back() == '\n') text.pop_back();
   return text;
+}
+
+void ContainerHost::Remove(const std::string& name) {
+  {
+    std::lock_guard lock(mutex_);
+    removed_.insert(name);
+    std::erase(containers_, name);
+  }
+  runner_->Run({"rm", "--force", "--volumes", name}, std::chrono::minutes(1));
+}
+
+auto ContainerHost::Rebuild(const std::string& owner, std::map<std::string, std::string>& tags) -> std::string {
+  std::vector<ir::ValidateProblem> problems;
+  std::map<std::string, nlohmann::json> described = ir::DescribeImages(sim_.GetProgram(), problems);
+  std::map<std::string, nlohmann::json> mine;
+  for (const auto& [path, description] : described) {
+    if ((path == owner || path.starts_with(owner + "#sidecar:")) && description.contains("tag")) {
+      mine[path] = description;
+    }
+  }
+  std::string errors;
+  for (const ir::ValidateProblem& problem : problems) errors += (errors.empty() ? "" : "\n") + problem.message;
+  if (!errors.empty()) return errors;
+  std::vector<docker::ImageJob> jobs = docker::ImageJobs(mine, sim_.Options().app_dir, app_);
+  std::vector<docker::ImageOutcome> outcomes = docker::EnsureImages(*runner_, jobs, 2, [&](const docker::ImageOutcome& outcome) {
+    if (outcome.state == docker::ImageState::kBuilt) sim_.Log(owner, docker::DescribeOutcome(outcome));
+  });
+  for (const docker::ImageOutcome& outcome : outcomes) {
+    if (outcome.state == docker::ImageState::kFailed) errors += (errors.empty() ? "" : "\n") + outcome.error;
+  }
+  if (!errors.empty()) return errors;
+  std::lock_guard lock(mutex_);
+  for (const auto& [path, description] : mine) {
+    std::string tag = description["tag"];
+    std::string current = rebuilt_.contains(path) ? rebuilt_[path] : sim_.Options().images.at(path).value("tag", "");
+    if (tag != current) tags[path] = tag;
+    rebuilt_[path] = tag;
+  }
+  return "";
 }
 
 void ContainerHost::Shutdown() {

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -57,6 +58,15 @@ class ContainerHost {
   auto Restart(const std::string& name) -> std::string;
   // The last lines of a container's output (for error messages).
   auto LastLogs(const std::string& name, int lines) -> std::string;
+  // Stops and removes one container (a replica replaced by a live update).
+  void Remove(const std::string& name);
+
+  // ---- live update (wdsl run --watch)
+  // Builds the local images of `owner` (a resource path; its sidecars' too)
+  // again from their contexts as they are now. "" and `tags` (owner -> new
+  // tag; empty when nothing changed) or the build's error; on an error the
+  // images in use stay as they were.
+  auto Rebuild(const std::string& owner, std::map<std::string, std::string>& tags) -> std::string;
 
  private:
   void FollowLogs(const std::string& name, const std::string& source);
@@ -70,8 +80,10 @@ class ContainerHost {
   std::string run_;      // label value: this run
   std::string network_;
   std::string gateway_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::vector<std::string> containers_;  // names, in start order
+  std::set<std::string> removed_;        // containers removed while the app runs (their log followers end)
+  std::map<std::string, std::string> rebuilt_;  // owner -> tag of an image built again by a live update
   std::vector<std::thread> log_threads_;
   std::atomic<bool> stopping_{false};
   bool network_created_ = false;

@@ -29,6 +29,8 @@ class LiveResource {
   virtual auto WaitReady() -> std::string { return ""; }
   // Stops background work and waits for it.
   virtual void Stop() {}
+  // Files changed on disk (Simulator::FilesChanged); most resources ignore them.
+  virtual void FilesChanged(const std::vector<FileChange>& /*changes*/) {}
   // Facts for endpoints.json beyond the URL (null: none).
   virtual auto Details() -> nlohmann::json { return nullptr; }
   // An inflight operation; errors are thrown as ir::ThrownError.

@@ -262,6 +262,10 @@ void Simulator::ResolveTokens() {
   for (ir::TestCase& test : program_.tests) walk(test.closure);
 }
 
+void Simulator::FilesChanged(const std::vector<FileChange>& changes) {
+  for (LiveResource* resource : order_) resource->FilesChanged(changes);
+}
+
 auto Simulator::Endpoints() const -> std::vector<EndpointInfo> {
   std::vector<EndpointInfo> out;
   for (const ir::Resource& resource : program_.resources) {

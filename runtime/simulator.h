@@ -77,6 +77,12 @@ struct SimOptions {
   double ready_timeout_seconds = 120;  // how long Start() waits for containers to become ready
 };
 
+// A file that changed on disk while the app runs (`wdsl run --watch`).
+struct FileChange {
+  std::filesystem::path path;  // absolute
+  bool deleted = false;
+};
+
 // A resource that is listed with a URL (Api, Endpoint, a public Workload).
 struct EndpointInfo {
   std::string path;
@@ -114,6 +120,11 @@ class Simulator : private ir::Host {
   // `source`. Throws ir::ThrownError / ir::LimitExceeded as the code does.
   auto RunClosure(const nlohmann::json& closure, std::vector<ir::Value> args, const std::string& source)
       -> ir::Value;
+
+  // Live update: hands changed files to every resource; workloads copy
+  // files their `sync` rules match into their replicas, and rebuild and
+  // replace them for other changes in their build context. Blocks until done.
+  void FilesChanged(const std::vector<FileChange>& changes);
 
   auto Endpoints() const -> std::vector<EndpointInfo>;
   // With SimOptions::resource_api: its URL, and the token of each host

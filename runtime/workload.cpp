@@ -12,9 +12,15 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
+#include <set>
+#include <sstream>
+#include <variant>
 #include <thread>
 
+#include "ir/hash.h"
 #include "runtime/container_host.h"
+#include "runtime/docker/copy.h"
 #include "runtime/live_resource.h"
 
 namespace wdsl::runtime {
@@ -135,6 +141,8 @@ auto ProbeOf(const Json& props, const char* name, int default_port) -> ProbeSpec
 constexpr int kLivenessFailures = 3;
 
 class Workload : public LiveResource, public RouteTarget {
+  struct Replica;
+
  public:
   using LiveResource::LiveResource;
 
@@ -152,6 +160,7 @@ class Workload : public LiveResource, public RouteTarget {
     readiness_ = ProbeOf(Props(), "readiness", first);
     liveness_ = ProbeOf(Props(), "liveness", first);
     routes_ = Strings(Props(), "routes");
+    ReadSyncRules();
     if (Props().value("public", false) && first > 0) {
       if (routes_.empty()) routes_.push_back("/");
       for (const std::string& route : routes_) sim_.Containers()->GetRouter().AddRoute(route, this);
@@ -160,65 +169,75 @@ class Workload : public LiveResource, public RouteTarget {
   }
 
   auto Start() -> std::string override {
-    ContainerHost& host = *sim_.Containers();
-    int count = static_cast<int>(Num(Props(), "replicas", 1));
+    count_ = static_cast<int>(Num(Props(), "replicas", 1));
     if (Props().contains("autoscaling") && Props()["autoscaling"].is_object()) {
       // One machine has no load to scale on: the minimum (at least one) runs.
-      count = std::max(1, static_cast<int>(Num(Props()["autoscaling"], "min", 1)));
+      count_ = std::max(1, static_cast<int>(Num(Props()["autoscaling"], "min", 1)));
     }
-    std::map<std::string, std::string> env = StringMap(Props(), "env");
+    env_ = StringMap(Props(), "env");
     for (const auto& [key, value] : BindingEnv(sim_, Path(), Props().value("bindings", Json::object()))) {
-      env.emplace(key, value);
+      env_.emplace(key, value);
     }
-    std::vector<int> published = ports_;
+    published_ = ports_;
     for (const Json& sidecar : Props().value("sidecars", Json::array())) {
-      if (sidecar.contains("port") && sidecar["port"].is_number()) published.push_back(sidecar["port"].get<int>());
+      if (sidecar.contains("port") && sidecar["port"].is_number()) published_.push_back(sidecar["port"].get<int>());
     }
-    for (int i = 0; i < count; ++i) {
-      auto replica = std::make_unique<Replica>();
-      replica->name = host.ContainerName(name_, std::to_string(i));
-      docker::RunSpec spec;
-      spec.name = replica->name;
-      spec.image = host.ImageOf(Path(), Props().value("image", ""));
-      spec.entrypoint = Strings(Props(), "entrypoint");
-      spec.args = Strings(Props(), "args");
-      spec.env = env;
-      spec.publish = published;
-      spec.cpus = Num(Props(), "cpu", 0);
-      spec.memory_mib = Num(Props(), "memory", 0);
-      spec.gpus = static_cast<int>(Num(Props(), "gpu", 0));
-      spec.aliases = {name_};
-      spec.volumes = Volumes(Props());
-      std::string source = count == 1 ? Path() : fmt::format("{}#{}", Path(), i);
-      if (std::string error = host.Run(spec, source); !error.empty()) return fmt::format("`{}`: {}", Path(), error);
-      for (const Json& sidecar : Props().value("sidecars", Json::array())) {
-        docker::RunSpec side;
-        std::string side_name = sidecar.value("name", "sidecar");
-        side.name = host.ContainerName(name_, fmt::format("{}-{}", i, side_name));
-        side.image = host.ImageOf(Path() + "#sidecar:" + side_name, sidecar.value("image", ""));
-        side.entrypoint = Strings(sidecar, "entrypoint");
-        side.args = Strings(sidecar, "args");
-        side.env = StringMap(sidecar, "env");
-        side.cpus = Num(sidecar, "cpu", 0);
-        side.memory_mib = Num(sidecar, "memory", 0);
-        side.network = "container:" + replica->name;  // shares the replica's network namespace
-        side.volumes = Volumes(Props());
-        if (std::string error = host.Run(side, fmt::format("{}/{}", source, side_name)); !error.empty()) {
-          return fmt::format("`{}` sidecar `{}`: {}", Path(), side_name, error);
-        }
-      }
-      for (int port : ports_) {
-        std::string why;
-        std::optional<int> host_port = docker::HostPort(host.Docker(), replica->name, port, &why);
-        if (!host_port) {
-          return fmt::format("`{}`: port {} of `{}` was not published ({})", Path(), port, replica->name, why);
-        }
-        replica->host_ports[port] = *host_port;
-      }
-      replica->started = Clock::now();
+    for (int i = 0; i < count_; ++i) {
+      std::shared_ptr<Replica> replica;
+      if (std::string error = StartReplica(i, std::to_string(i), replica); !error.empty()) return error;
+      std::lock_guard lock(mutex_);
       replicas_.push_back(std::move(replica));
     }
     prober_ = std::thread([this] { ProbeLoop(); });
+    return "";
+  }
+
+  // Runs replica `index` (and its sidecars) as containers named with `suffix`.
+  auto StartReplica(int index, const std::string& suffix, std::shared_ptr<Replica>& started) -> std::string {
+    ContainerHost& host = *sim_.Containers();
+    auto replica = std::make_shared<Replica>();
+    replica->name = host.ContainerName(name_, suffix);
+    docker::RunSpec spec;
+    spec.name = replica->name;
+    spec.image = host.ImageOf(Path(), Props().value("image", ""));
+    spec.entrypoint = Strings(Props(), "entrypoint");
+    spec.args = Strings(Props(), "args");
+    spec.env = env_;
+    spec.publish = published_;
+    spec.cpus = Num(Props(), "cpu", 0);
+    spec.memory_mib = Num(Props(), "memory", 0);
+    spec.gpus = static_cast<int>(Num(Props(), "gpu", 0));
+    spec.aliases = {name_};
+    spec.volumes = Volumes(Props());
+    std::string source = count_ == 1 ? Path() : fmt::format("{}#{}", Path(), index);
+    if (std::string error = host.Run(spec, source); !error.empty()) return fmt::format("`{}`: {}", Path(), error);
+    for (const Json& sidecar : Props().value("sidecars", Json::array())) {
+      docker::RunSpec side;
+      std::string side_name = sidecar.value("name", "sidecar");
+      side.name = host.ContainerName(name_, fmt::format("{}-{}", suffix, side_name));
+      side.image = host.ImageOf(Path() + "#sidecar:" + side_name, sidecar.value("image", ""));
+      side.entrypoint = Strings(sidecar, "entrypoint");
+      side.args = Strings(sidecar, "args");
+      side.env = StringMap(sidecar, "env");
+      side.cpus = Num(sidecar, "cpu", 0);
+      side.memory_mib = Num(sidecar, "memory", 0);
+      side.network = "container:" + replica->name;  // shares the replica's network namespace
+      side.volumes = Volumes(Props());
+      if (std::string error = host.Run(side, fmt::format("{}/{}", source, side_name)); !error.empty()) {
+        return fmt::format("`{}` sidecar `{}`: {}", Path(), side_name, error);
+      }
+      replica->sidecars.push_back(side.name);
+    }
+    for (int port : ports_) {
+      std::string why;
+      std::optional<int> host_port = docker::HostPort(host.Docker(), replica->name, port, &why);
+      if (!host_port) {
+        return fmt::format("`{}`: port {} of `{}` was not published ({})", Path(), port, replica->name, why);
+      }
+      replica->host_ports[port] = *host_port;
+    }
+    replica->started = Clock::now();
+    started = std::move(replica);
     return "";
   }
 
@@ -282,6 +301,85 @@ class Workload : public LiveResource, public RouteTarget {
     return {{"routes", routes_}, {"replicas", std::move(replicas)}};
   }
 
+  // ---- live update
+  void FilesChanged(const std::vector<FileChange>& changes) override {
+    auto image = sim_.Options().images.find(Path());
+    if (image == sim_.Options().images.end() || !image->second.contains("context")) return;  // not built here
+    namespace fs = std::filesystem;
+    fs::path app = fs::absolute(sim_.Options().app_dir).lexically_normal();
+    fs::path context = (app / image->second["context"].get<std::string>()).lexically_normal();
+    std::map<size_t, std::vector<docker::CopyFile>> copies;  // by rule
+    std::map<size_t, std::vector<std::string>> deletions;    // container paths, by rule
+    std::string rebuild_because;
+    for (const FileChange& change : changes) {
+      std::string relative = change.path.lexically_normal().lexically_relative(app).generic_string();
+      if (relative.empty() || relative.starts_with("..")) continue;
+      std::optional<SyncTarget> target = SyncTargetOf(relative);
+      if (target) {
+        if (change.deleted) {
+          deletions[target->rule].push_back(target->dest_dir + "/" + target->relative);
+        } else {
+          copies[target->rule].push_back({change.path, target->relative});
+        }
+        continue;
+      }
+      std::string in_context = change.path.lexically_normal().lexically_relative(context).generic_string();
+      if (!in_context.empty() && !in_context.starts_with("..") && rebuild_because.empty()) rebuild_because = relative;
+    }
+    if (!rebuild_because.empty()) return RebuildAndReplace(rebuild_because);
+    if (copies.empty() && deletions.empty()) return;
+    auto began = Clock::now();
+    std::vector<std::shared_ptr<Replica>> replicas;
+    {
+      std::lock_guard lock(mutex_);
+      replicas = replicas_;
+    }
+    docker::Runner& docker = sim_.Containers()->Docker();
+    size_t files = 0;
+    std::set<size_t> rules;
+    for (const auto& [rule, list] : copies) {
+      files += list.size();
+      rules.insert(rule);
+    }
+    for (const auto& [rule, list] : deletions) {
+      files += list.size();
+      rules.insert(rule);
+    }
+    for (const auto& replica : replicas) {
+      if (!replica->user) replica->user = docker::ContainerUser(docker, replica->name);
+      docker::UserIds owner = *replica->user;
+      for (const auto& [rule, list] : copies) {
+        std::string error = docker::CopyIntoContainer(docker, replica->name, sync_[rule].dest, list, owner);
+        if (!error.empty()) {
+          sim_.Log(Path(), "error: live update: " + error + "; rebuilding instead");
+          return RebuildAndReplace(list.front().host.lexically_relative(app).generic_string());
+        }
+      }
+      for (const auto& [rule, list] : deletions) {
+        std::vector<std::string> command = {"rm", "-rf"};
+        command.insert(command.end(), list.begin(), list.end());
+        if (docker::Exec(docker, replica->name, command, std::chrono::seconds(30)) != 0) {
+          // No `rm` in the image (FROM scratch): only a new image drops the file.
+          sim_.Log(Path(), fmt::format("live update: `{}` has no `rm` to delete {}; rebuilding instead",
+                                       replica->name, list.front()));
+          return RebuildAndReplace(list.front());
+        }
+      }
+      for (size_t rule : rules) {
+        if (sync_[rule].run.empty()) continue;
+        docker::Result ran = docker.Run({"exec", replica->name, "sh", "-c", sync_[rule].run}, std::chrono::minutes(5));
+        for (const std::string& line : SplitLines(ran.out + ran.err)) sim_.Log(Path(), line);
+        if (!ran.Ok()) {
+          sim_.Log(Path(), fmt::format("error: live update: `{}` failed in {} (exit {})", sync_[rule].run,
+                                       replica->name, ran.exit_code));
+        }
+      }
+    }
+    sim_.Log(Path(), fmt::format("live update: synced {} file{} into {} replica{} in {:.0f} ms (no rebuild, no restart)",
+                                 files, files == 1 ? "" : "s", replicas.size(), replicas.size() == 1 ? "" : "s",
+                                 std::chrono::duration<double, std::milli>(Clock::now() - began).count()));
+  }
+
   // ---- RouteTarget
   auto PickReplica() -> std::optional<int> override {
     std::lock_guard lock(mutex_);
@@ -297,6 +395,8 @@ class Workload : public LiveResource, public RouteTarget {
  private:
   struct Replica {
     std::string name;
+    std::vector<std::string> sidecars;  // container names
+    std::optional<docker::UserIds> user;  // who synced files belong to (looked up at the first sync)
     std::map<int, int> host_ports;  // container port -> 127.0.0.1 port
     std::atomic<bool> ready{false};
     int liveness_failures = 0;
@@ -304,6 +404,143 @@ class Workload : public LiveResource, public RouteTarget {
     Clock::time_point next_readiness;
     Clock::time_point next_liveness;
   };
+
+  // A `sync` rule; `base` is the part of `src` before any glob (a directory
+  // or, for a rule that names one file, that file).
+  struct SyncRule {
+    std::string src, dest, run, base;
+    bool glob = false;
+  };
+  struct SyncTarget {
+    size_t rule = 0;
+    std::string dest_dir;  // in the container
+    std::string relative;  // below dest_dir
+  };
+
+  static auto HasGlob(const std::string& text) -> bool { return text.find_first_of("*?[") != std::string::npos; }
+
+  void ReadSyncRules() {
+    for (const Json& rule : Props().value("sync", Json::array())) {
+      SyncRule parsed;
+      parsed.src = rule.value("src", "");
+      parsed.dest = rule.value("dest", "");
+      parsed.run = rule.value("run", "");
+      while (parsed.src.starts_with("./")) parsed.src = parsed.src.substr(2);
+      while (parsed.src.size() > 1 && parsed.src.back() == '/') parsed.src.pop_back();
+      if (parsed.src.empty() || parsed.dest.empty()) continue;
+      parsed.glob = HasGlob(parsed.src);
+      parsed.base = parsed.src;
+      if (parsed.glob) {
+        std::string base;
+        std::stringstream parts(parsed.src);
+        for (std::string part; std::getline(parts, part, '/');) {
+          if (HasGlob(part)) break;
+          base += (base.empty() ? "" : "/") + part;
+        }
+        parsed.base = base;
+      }
+      sync_.push_back(parsed);
+    }
+  }
+
+  // Where a file (relative to the app's directory) goes, by the first rule that matches it.
+  auto SyncTargetOf(const std::string& relative) const -> std::optional<SyncTarget> {
+    for (size_t i = 0; i < sync_.size(); ++i) {
+      const SyncRule& rule = sync_[i];
+      std::string below;
+      if (rule.glob) {
+        auto matched = ir::DockerignoreExcludes(rule.src, relative);
+        if (!std::holds_alternative<bool>(matched) || !std::get<bool>(matched)) continue;
+        below = rule.base.empty() ? relative : relative.substr(rule.base.size() + 1);
+      } else if (relative == rule.base) {
+        // A rule for one file: `dest` is the file's path in the container
+        // (or the directory it goes into, when it ends with `/`).
+        if (rule.dest.ends_with("/")) return SyncTarget{i, rule.dest.substr(0, rule.dest.size() - 1), Filename(relative)};
+        size_t slash = rule.dest.rfind('/');
+        std::string dir = slash == std::string::npos || slash == 0 ? "/" : rule.dest.substr(0, slash);
+        return SyncTarget{i, dir, rule.dest.substr(slash + 1)};
+      } else if (relative.starts_with(rule.base + "/")) {
+        below = relative.substr(rule.base.size() + 1);
+      } else {
+        continue;
+      }
+      std::string dest = rule.dest;
+      while (dest.size() > 1 && dest.back() == '/') dest.pop_back();
+      return SyncTarget{i, dest, below};
+    }
+    return std::nullopt;
+  }
+
+  static auto Filename(const std::string& path) -> std::string {
+    size_t slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+  }
+
+  static auto SplitLines(const std::string& text) -> std::vector<std::string> {
+    std::vector<std::string> lines;
+    std::stringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) lines.push_back(line);
+    }
+    return lines;
+  }
+
+  // A change that no sync rule covers: build the image again and replace the
+  // replicas one at a time (start the new one, wait until it is ready and
+  // routed to, then remove the old), so the app keeps serving throughout.
+  void RebuildAndReplace(const std::string& because) {
+    auto began = Clock::now();
+    sim_.Log(Path(), fmt::format("live update: `{}` changed and no sync rule covers it; rebuilding the image", because));
+    std::map<std::string, std::string> tags;
+    if (std::string error = sim_.Containers()->Rebuild(Path(), tags); !error.empty()) {
+      sim_.Log(Path(), "error: live update: the build failed; the running replicas stay as they are:\n" + error);
+      return;
+    }
+    if (tags.empty()) {
+      sim_.Log(Path(), "live update: the image did not change (same content hash); nothing to replace");
+      return;
+    }
+    ++generation_;
+    std::vector<std::shared_ptr<Replica>> old;
+    {
+      std::lock_guard lock(mutex_);
+      old = replicas_;
+    }
+    for (size_t i = 0; i < old.size(); ++i) {
+      std::shared_ptr<Replica> fresh;
+      std::string error = StartReplica(static_cast<int>(i), fmt::format("{}-{}", i, generation_), fresh);
+      if (error.empty()) {
+        {
+          std::lock_guard lock(mutex_);
+          replicas_.push_back(fresh);
+        }
+        std::unique_lock lock(mutex_);
+        auto deadline = Clock::now() + std::chrono::duration<double>(sim_.Options().ready_timeout_seconds);
+        changed_.wait_until(lock, deadline, [&] { return stopping_ || fresh->ready.load(); });
+        if (!fresh->ready) error = fmt::format("`{}` was not ready in time", fresh->name);
+      }
+      if (!error.empty()) {
+        sim_.Log(Path(), "error: live update: " + error + "; the old replicas keep serving");
+        if (fresh) Discard(fresh);
+        return;
+      }
+      Discard(old[i]);
+    }
+    sim_.Log(Path(), fmt::format("live update: replaced {} replica{} with image {} in {:.1f} s", old.size(),
+                                 old.size() == 1 ? "" : "s", tags.begin()->second,
+                                 std::chrono::duration<double>(Clock::now() - began).count()));
+  }
+
+  // Takes a replica out of routing, then removes its containers.
+  void Discard(const std::shared_ptr<Replica>& replica) {
+    {
+      std::lock_guard lock(mutex_);
+      std::erase(replicas_, replica);
+    }
+    replica->ready = false;
+    for (const std::string& sidecar : replica->sidecars) sim_.Containers()->Remove(sidecar);
+    sim_.Containers()->Remove(replica->name);
+  }
 
   auto Volumes(const Json& props) const -> std::vector<std::string> {
     std::vector<std::string> out;
@@ -356,7 +593,12 @@ class Workload : public LiveResource, public RouteTarget {
         std::unique_lock lock(mutex_);
         if (changed_.wait_for(lock, tick, [&] { return stopping_; })) return;
       }
-      for (auto& replica_ptr : replicas_) {
+      std::vector<std::shared_ptr<Replica>> replicas;
+      {
+        std::lock_guard lock(mutex_);
+        replicas = replicas_;
+      }
+      for (auto& replica_ptr : replicas) {
         Replica& replica = *replica_ptr;
         auto now = Clock::now();
         double age = std::chrono::duration<double>(now - replica.started).count();
@@ -406,7 +648,12 @@ class Workload : public LiveResource, public RouteTarget {
   std::mutex mutex_;
   std::condition_variable changed_;
   bool stopping_ = false;
-  std::vector<std::unique_ptr<Replica>> replicas_;
+  std::vector<std::shared_ptr<Replica>> replicas_;  // shared: the prober works on a copy of the list
+  int count_ = 1;
+  std::map<std::string, std::string> env_;
+  std::vector<int> published_;
+  int generation_ = 0;  // how many times live updates replaced the replicas
+  std::vector<SyncRule> sync_;
   size_t next_ = 0;
   std::thread prober_;
 };

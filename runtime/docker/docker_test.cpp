@@ -1,7 +1,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 #include "runtime/docker/containers.h"
+#include "runtime/docker/copy.h"
 #include "runtime/docker/fake_runner.h"
 #include "runtime/docker/images.h"
 
@@ -192,6 +198,109 @@ TEST(RemoveLabelled, RemovesContainersThenNetworks) {
   EXPECT_THAT(runner.Commands(),
               ElementsAre("ps --all --quiet --filter label=wdsl.home=abc", "rm --force --volumes c1 c2",
                           "network ls --quiet --filter label=wdsl.home=abc", "network rm n1"));
+}
+
+// ---- copying into containers (live update)
+
+auto TempFile(const std::string& name, const std::string& text) -> std::filesystem::path {
+  auto dir = std::filesystem::temp_directory_path() / ("wdsl-copy-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / name, std::ios::binary) << text;
+  return dir / name;
+}
+
+// Runs a shell command with `input` on its standard input; its output.
+auto Pipe(const std::string& command, const std::string& input) -> std::string {
+  auto archive = TempFile("archive.tar", input);
+  std::string out;
+  FILE* pipe = popen((command + " < " + archive.string() + " 2>&1").c_str(), "r");
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  pclose(pipe);
+  return out;
+}
+
+TEST(TarArchive, GnuTarReadsItWithOwnersModesAndParents) {
+  auto script = TempFile("run.sh", "#!/bin/sh\necho hi\n");
+  std::filesystem::permissions(script, std::filesystem::perms(0755));
+  auto page = TempFile("page.html", "<p>hello</p>\n");
+  std::string error;
+  std::string tar = TarArchive({{page, "index.html"}, {script, "bin/deep/run.sh"}}, {1000, 1001}, error);
+  ASSERT_EQ(error, "");
+  EXPECT_EQ(tar.size() % 512, 0u);
+  std::string listing;
+  for (char c : Pipe("tar --numeric-owner -tvf -", tar)) {
+    if (c != ' ' || listing.empty() || listing.back() != ' ') listing += c;  // one space between columns
+  }
+  EXPECT_NE(listing.find("-rw-r--r-- 1000/1001 13 "), std::string::npos) << listing;
+  EXPECT_NE(listing.find("index.html"), std::string::npos) << listing;
+  EXPECT_NE(listing.find("drwxr-xr-x 1000/1001"), std::string::npos) << listing;
+  EXPECT_NE(listing.find("bin/deep/\n"), std::string::npos) << listing;
+  EXPECT_NE(listing.find("-rwxr-xr-x 1000/1001 18 "), std::string::npos) << listing;
+  EXPECT_EQ(Pipe("tar -xOf - bin/deep/run.sh", tar), "#!/bin/sh\necho hi\n");
+  bool found = false;
+  EXPECT_EQ(FirstTarMember(tar, found), "<p>hello</p>\n");
+  EXPECT_TRUE(found);
+}
+
+TEST(TarArchive, LongPathsUseThePrefixFieldTooLongOnesAreErrors) {
+  auto page = TempFile("p.txt", "x");
+  std::string dir(120, 'd');
+  std::string error;
+  std::string tar = TarArchive({{page, dir + "/file.txt"}}, {}, error);
+  ASSERT_EQ(error, "");
+  EXPECT_NE(Pipe("tar -tf -", tar).find(dir + "/file.txt"), std::string::npos);
+  TarArchive({{page, std::string(300, 'n')}}, {}, error);
+  EXPECT_NE(error.find("too long"), std::string::npos);
+  TarArchive({{"/nonexistent/file", "a"}}, {}, error);
+  EXPECT_NE(error.find("cannot read `/nonexistent/file`"), std::string::npos);
+}
+
+TEST(ContainerUser, NumbersAsTheyAreNamesFromTheContainersPasswd) {
+  FakeRunner runner;
+  std::string user = "1000:50";
+  std::string passwd_tar, group_tar, error;
+  passwd_tar = TarArchive({{TempFile("passwd", "root:x:0:0::/root:/bin/sh\nnode:x:1000:1000::/home/node:/bin/sh\n"),
+                            "passwd"}}, {}, error);
+  group_tar = TarArchive({{TempFile("group", "root:x:0:\nstaff:x:50:\n"), "group"}}, {}, error);
+  runner.answer = [&](const std::string& command) {
+    if (command.starts_with("inspect")) return Result{0, user + "\n", "", false};
+    if (command == "cp c:/etc/passwd -") return Result{0, passwd_tar, "", false};
+    if (command == "cp c:/etc/group -") return Result{0, group_tar, "", false};
+    return Result{1, "", "no", false};
+  };
+  UserIds ids = ContainerUser(runner, "c");
+  EXPECT_EQ(ids.uid, 1000);
+  EXPECT_EQ(ids.gid, 50);
+  user = "node";
+  ids = ContainerUser(runner, "c");
+  EXPECT_EQ(ids.uid, 1000);
+  EXPECT_EQ(ids.gid, 1000);
+  user = "node:staff";
+  EXPECT_EQ(ContainerUser(runner, "c").gid, 50);
+  user = "";
+  EXPECT_EQ(ContainerUser(runner, "c").uid, 0);
+  user = "nobody-here";
+  EXPECT_EQ(ContainerUser(runner, "c").uid, 0);
+}
+
+TEST(CopyIntoContainer, MakesAMissingDestinationInsideItsNearestAncestor) {
+  FakeRunner runner;
+  runner.answer = [](const std::string& command) {
+    if (command == "cp - c:/srv/new/dir") return Result{1, "", "Error: Could not find the file /srv/new/dir in container c", false};
+    if (command == "cp - c:/srv/new") return Result{1, "", "Error: Could not find the file /srv/new in container c", false};
+    return Result{0, "", "", false};
+  };
+  auto page = TempFile("x.html", "x");
+  EXPECT_EQ(CopyIntoContainer(runner, "c", "/srv/new/dir/", {{page, "a/x.html"}}, {1000, 1000}), "");
+  std::vector<std::string> commands = runner.Commands();
+  ASSERT_EQ(commands.size(), 3u);
+  EXPECT_EQ(commands[2], "cp - c:/srv");
+  std::string listing = Pipe("tar -tf -", runner.Inputs()[2]);
+  EXPECT_EQ(listing, "new/\nnew/dir/\nnew/dir/a/\nnew/dir/a/x.html\n");
+  // Any other refusal is an error that names the container.
+  runner.answer = [](const std::string&) { return Result{1, "", "Error: container c is not running", false}; };
+  EXPECT_NE(CopyIntoContainer(runner, "c", "/srv", {{page, "x.html"}}, {}).find("cannot copy into `c`"), std::string::npos);
 }
 
 }  // namespace

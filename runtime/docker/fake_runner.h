@@ -17,11 +17,12 @@ class FakeRunner : public Runner {
   // Answers a command (its args joined by spaces); default: success, no output.
   std::function<Result(const std::string&)> answer = [](const std::string&) { return Result{0, "", "", false}; };
 
-  auto Run(const std::vector<std::string>& args, std::chrono::milliseconds, const std::string&) -> Result override {
+  auto Run(const std::vector<std::string>& args, std::chrono::milliseconds, const std::string& input) -> Result override {
     std::string line;
     for (const std::string& arg : args) line += (line.empty() ? "" : " ") + arg;
     std::lock_guard lock(mutex_);
     commands_.push_back(line);
+    inputs_.push_back(input);
     return answer(line);
   }
   void Stream(const std::vector<std::string>&, const std::function<void(const std::string&)>&,
@@ -29,6 +30,11 @@ class FakeRunner : public Runner {
   auto Commands() -> std::vector<std::string> {
     std::lock_guard lock(mutex_);
     return commands_;
+  }
+  // What each command got on standard input, in the order of Commands().
+  auto Inputs() -> std::vector<std::string> {
+    std::lock_guard lock(mutex_);
+    return inputs_;
   }
   // Commands that start with `prefix`.
   auto CommandsStarting(const std::string& prefix) -> std::vector<std::string> {
@@ -42,6 +48,7 @@ class FakeRunner : public Runner {
  private:
   std::mutex mutex_;
   std::vector<std::string> commands_;
+  std::vector<std::string> inputs_;
 };
 
 }  // namespace wdsl::docker

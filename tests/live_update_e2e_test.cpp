@@ -1,0 +1,201 @@
+// Live update of `wdsl run` (issue #8) with a real Docker engine: a file a
+// `sync` rule covers is copied into the running container (same container,
+// owned by the image's user, no rebuild); other changes in the build
+// context rebuild the image and replace the replica while the app keeps
+// serving; a broken Dockerfile or program leaves the app as it was; a fixed
+// program restarts it. Images are FROM scratch with Debian's busybox-static.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/run_wdsl.h"
+#include "tests/running_app.h"
+
+namespace wdsl::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct CleanUpApp {
+  std::string app;
+  ~CleanUpApp() {
+    Shell("docker ps -aq --filter label=wdsl.app=" + app + " | xargs -r docker rm -f -v");
+    Shell("docker network ls -q --filter label=wdsl.app=" + app + " | xargs -r docker network rm");
+  }
+};
+
+auto Get(const std::string& url, const std::string& path) -> std::pair<int, std::string> {
+  httplib::Client client(url);
+  client.set_connection_timeout(5, 0);
+  client.set_read_timeout(10, 0);
+  auto res = client.Get(path);
+  if (!res) return {-1, httplib::to_string(res.error())};
+  return {res->status, res->body};
+}
+
+// Polls until `done` or `seconds` pass.
+auto Eventually(const std::function<bool()>& done, int seconds = 60) -> bool {
+  auto end = Clock::now() + std::chrono::seconds(seconds);
+  while (Clock::now() < end) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+auto Trim(std::string text) -> std::string {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+// busybox httpd FROM scratch as user 1000 (which has no /etc/passwd entry,
+// as in most scratch images), serving web/srv.
+void WriteContext(const std::string& dir) {
+  ASSERT_TRUE(fs::exists("/bin/busybox")) << "install busybox-static (scripts/setup.sh does)";
+  fs::create_directories(dir + "/web/srv");
+  fs::copy_file("/bin/busybox", dir + "/web/busybox", fs::copy_options::overwrite_existing);
+  WriteFile(dir + "/web/Dockerfile", R"(FROM scratch
+COPY busybox /bin/busybox
+COPY srv /srv
+USER 1000:1000
+ENTRYPOINT ["/bin/busybox"]
+CMD ["httpd", "-f", "-p", "8080", "-h", "/srv"]
+)");
+  WriteFile(dir + "/web/srv/index.html", "v1\n");
+  WriteFile(dir + "/web/srv/gone.html", "still here\n");
+}
+
+auto Program(const std::string& greeting) -> std::string {
+  return R"(bring containers;
+new containers.Workload(
+  name: "web",
+  image: "./web",
+  port: 8080,
+  public: true,
+  env: { "GREETING": ")" + greeting + R"(" },
+  sync: [containers.SyncRule { src: "web/srv", dest: "/srv" }],
+) as "web";
+)";
+}
+
+// "" when there is no such container.
+auto ContainerId(const std::string& name) -> std::string {
+  int status = 0;
+  std::string id = Shell("docker inspect --type container --format '{{.Id}}' " + name, &status);
+  return status == 0 ? Trim(id) : "";
+}
+
+TEST(LiveUpdate, SyncedFilesLandInTheRunningContainerOtherChangesRebuildAndReplace) {
+  std::string dir = TempDir("lsync");
+  std::string app = fs::path(dir).filename().string();
+  CleanUpApp cleanup{app};
+  ASSERT_NO_FATAL_FAILURE(WriteContext(dir));
+  WriteFile(dir + "/main.w", Program("hi"));
+  RunningApp run(dir, {"--sim", "main.w", "--port", "0"});
+  std::string url = run.WaitForUrl("ingress", 120);
+  ASSERT_FALSE(url.empty()) << run.Out() << run.Err();
+  ASSERT_EQ(Get(url, "/index.html").second, "v1\n");
+  std::string first = "wdsl-" + app + "-web-0";
+  std::string id = ContainerId(first);
+  ASSERT_FALSE(id.empty());
+
+  // A synced file: the same container serves the new content, which belongs
+  // to the image's user; so does a new file in a new directory.
+  WriteFile(dir + "/web/srv/index.html", "v2\n");
+  fs::create_directories(dir + "/web/srv/deep/er");
+  WriteFile(dir + "/web/srv/deep/er/new.html", "new\n");
+  EXPECT_TRUE(Eventually([&] { return Get(url, "/index.html").second == "v2\n"; }, 30)) << run.Out();
+  EXPECT_TRUE(Eventually([&] { return Get(url, "/deep/er/new.html").second == "new\n"; }, 30)) << run.Out();
+  EXPECT_EQ(ContainerId(first), id) << "a synced change must not replace the container";
+  EXPECT_EQ(Trim(Shell("docker exec " + first + " /bin/busybox stat -c %u:%g /srv/index.html /srv/deep/er")),
+            "1000:1000\n1000:1000");
+  EXPECT_NE(run.Out().find("no rebuild, no restart"), std::string::npos) << run.Out();
+
+  // A Dockerfile that does not build: the app keeps serving what it had.
+  std::string dockerfile = ReadFile(dir + "/web/Dockerfile");
+  WriteFile(dir + "/web/Dockerfile", dockerfile + "NOT-AN-INSTRUCTION\n");
+  EXPECT_TRUE(Eventually([&] { return run.Out().find("the build failed") != std::string::npos; })) << run.Out();
+  EXPECT_EQ(Get(url, "/index.html").second, "v2\n");
+  EXPECT_EQ(ContainerId(first), id);
+
+  // A change no sync rule covers (the Dockerfile, fixed): a new image and a
+  // new replica; the log names the file; the app answers all along.
+  WriteFile(dir + "/web/Dockerfile", dockerfile + "ENV BUILT=again\n");
+  std::string second = first + "-1";
+  int failures = 0, answers = 0;
+  EXPECT_TRUE(Eventually([&] {
+    auto [status, body] = Get(url, "/index.html");
+    ++answers;
+    if (status != 200) ++failures;
+    return ContainerId(first).empty() && !ContainerId(second).empty();
+  }, 120)) << run.Out() << Shell("docker ps -a --format '{{.Names}} {{.Status}}' --filter label=wdsl.app=" + app);
+  EXPECT_EQ(failures, 0) << "of " << answers << " requests during the replacement";
+  EXPECT_NE(run.Out().find("`web/Dockerfile` changed and no sync rule covers it"), std::string::npos) << run.Out();
+  EXPECT_EQ(Trim(Shell("docker exec " + second + " /bin/busybox env")).find("BUILT=again") != std::string::npos, true);
+  EXPECT_EQ(Get(url, "/index.html").second, "v2\n") << "the new image holds the synced files";
+
+  // Deleting a synced file needs `rm` in the container; this image has none
+  // (only /bin/busybox), so it is rebuilt without the file.
+  fs::remove(dir + "/web/srv/gone.html");
+  EXPECT_TRUE(Eventually([&] { return Get(url, "/gone.html").first == 404; }, 120)) << run.Out();
+  EXPECT_NE(run.Out().find("has no `rm`"), std::string::npos) << run.Out();
+
+  EXPECT_EQ(run.SignalAndWait(SIGINT), 0) << run.Err();
+  EXPECT_EQ(Shell("docker ps -aq --filter label=wdsl.app=" + app), "");
+}
+
+TEST(LiveUpdate, ABrokenProgramKeepsTheAppAFixedOneRestartsIt) {
+  std::string dir = TempDir("lprog");
+  std::string app = fs::path(dir).filename().string();
+  CleanUpApp cleanup{app};
+  ASSERT_NO_FATAL_FAILURE(WriteContext(dir));
+  WriteFile(dir + "/main.w", Program("one"));
+  RunningApp run(dir, {"--sim", "main.w", "--port", "0"});
+  std::string url = run.WaitForUrl("ingress", 120);
+  ASSERT_FALSE(url.empty()) << run.Out() << run.Err();
+
+  WriteFile(dir + "/main.w", Program("one") + "let broken: num = \"text\";\n");
+  EXPECT_TRUE(Eventually([&] { return run.Err().find("keeps running as it was") != std::string::npos; })) << run.Err();
+  EXPECT_NE(run.Err().find("E0"), std::string::npos) << "the diagnostics are printed: " << run.Err();
+  EXPECT_EQ(Get(url, "/index.html").first, 200);
+
+  WriteFile(dir + "/main.w", Program("two"));
+  EXPECT_TRUE(Eventually([&] {
+    return Shell("docker exec wdsl-" + app + "-web-0 /bin/busybox env 2>/dev/null").find("GREETING=two") !=
+           std::string::npos;
+  }, 120)) << run.Err();
+  EXPECT_NE(run.Err().find("~ root/Default/web (changed)"), std::string::npos) << run.Err();
+  // The new run's router (on a new port here, `--port 0`) serves again.
+  EXPECT_TRUE(Eventually([&] {
+    auto endpoints = nlohmann::json::parse(ReadFile(dir + "/.wdsl/endpoints.json"), nullptr, false);
+    if (!endpoints.is_object() || !endpoints.contains("ingress")) return false;
+    return Get(endpoints["ingress"].value("url", ""), "/index.html").second == "v1\n";
+  }, 60));
+  EXPECT_EQ(run.SignalAndWait(SIGINT), 0) << run.Err();
+}
+
+TEST(LiveUpdate, NoWatchLeavesTheAppAlone) {
+  std::string dir = TempDir("lnowatch");
+  std::string app = fs::path(dir).filename().string();
+  CleanUpApp cleanup{app};
+  ASSERT_NO_FATAL_FAILURE(WriteContext(dir));
+  WriteFile(dir + "/main.w", Program("one"));
+  RunningApp run(dir, {"--sim", "main.w", "--port", "0", "--no-watch"});
+  std::string url = run.WaitForUrl("ingress", 120);
+  ASSERT_FALSE(url.empty()) << run.Out() << run.Err();
+  EXPECT_EQ(run.Out().find("watching for changes"), std::string::npos);
+  WriteFile(dir + "/web/srv/index.html", "v2\n");
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  EXPECT_EQ(Get(url, "/index.html").second, "v1\n");
+  EXPECT_EQ(run.SignalAndWait(SIGINT), 0) << run.Err();
+}
+
+}  // namespace
+}  // namespace wdsl::testing
