@@ -82,6 +82,8 @@ bench:
 	done
 	./bench/bench_sim.sh
 	./bench/bench_containers.sh
+	./bench/bench_live_update.py
+	./bench/bench_lsp.py
 	./bench/compare_wing.sh $(BENCH_PROGRAM)
 
 fuzz: setup

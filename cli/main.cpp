@@ -160,7 +160,8 @@ auto main(int argc, char** argv) -> int {
 
   wdsl::RunCommandOptions run_options;
   wdsl::TestCommandOptions test_options;
-  wdsl::SimCommands sim_commands = wdsl::AddSimCommands(app, run_options, test_options);
+  wdsl::OtherSimOptions other_sim_options;
+  wdsl::SimCommands sim_commands = wdsl::AddSimCommands(app, run_options, test_options, other_sim_options);
   auto* lsp = app.add_subcommand("lsp", "Serve the Language Server Protocol over stdio");
   lsp->allow_extras();
 
@@ -320,7 +321,7 @@ auto main(int argc, char** argv) -> int {
     std::cout << "wrote " << graph_output << "\n";
     return kExitOk;
   }
-  if (*sim_commands.run || *sim_commands.test) return ExecSimulator(argv);
+  if (*sim_commands.run || *sim_commands.test || *sim_commands.logs || *sim_commands.exec) return ExecSimulator(argv);
   if (*lsp) return wdsl::RunLanguageServerOnStdio();
   return kExitEnvironment;
 }

@@ -153,6 +153,8 @@ auto StartApp(ir::Program program, std::map<std::string, nlohmann::json> images,
   sim_options.resource_api = true;
   sim_options.app_dir = app_dir;
   sim_options.images = std::move(images);
+  sim_options.trace = options.trace;
+  sim_options.debug = options.debug;
   std::string app = program.app;
   auto sim = std::make_unique<runtime::Simulator>(std::move(program), sim_options);
   if (std::string error = sim->Start(); !error.empty()) {
@@ -232,6 +234,25 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
   std::optional<ir::Program> program = CompileForSimulator(options.entry, exit_code, images);
   if (!program) return exit_code;
   double compiled_ms = Ms(started);
+  // Every `--debug` name is a workload with a `debug` prop.
+  for (const std::string& name : options.debug) {
+    const ir::Resource* found = nullptr;
+    for (const ir::Resource& resource : program->resources) {
+      if (resource.type == "containers.Workload" && (resource.path == name || resource.props.value("name", "") == name)) {
+        found = &resource;
+      }
+    }
+    if (found == nullptr) {
+      std::cerr << "wdsl: `--debug " << name << "`: no workload has that name or path; `wdsl run` lists them\n";
+      return 2;
+    }
+    if (!found->props.contains("debug")) {
+      std::cerr << "wdsl: `--debug " << name << "`: `" << found->path << "` has no `debug` prop; add one, e.g. "
+                << "`debug: containers.DebugSpec { port: 9229, command: [\"node\", \"--inspect=0.0.0.0:9229\", "
+                   "\"server.js\"] }`\n";
+      return 2;
+    }
+  }
 
   fs::path app_dir = fs::absolute(options.entry).parent_path();
   fs::path wdsl_dir = app_dir / ".wdsl";

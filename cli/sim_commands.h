@@ -31,16 +31,39 @@ struct RunCommandOptions {
   bool sim = true;  // `--sim`: the only mode today
   int port = 3000;  // Apis listen from here upward
   bool watch = true;  // live reload (`--no-watch` turns it off)
+  bool trace = false;  // log every inflight call
+  std::vector<std::string> debug;  // workloads to start under their debugger
+};
+
+struct LogsCommandOptions {
+  std::string resource;  // a resource path or workload name; empty: all
+  std::string entry = "main.w";
+  bool follow = false;
+  int tail = -1;  // the last N lines; -1: everything since the app last started
+};
+
+struct ExecCommandOptions {
+  std::string workload;  // name or path
+  std::string entry = "main.w";
+  int replica = 0;
+  std::vector<std::string> command;  // default: sh
 };
 
 struct SimCommands {
   CLI::App* run = nullptr;
   CLI::App* test = nullptr;
+  CLI::App* logs = nullptr;
+  CLI::App* exec = nullptr;
+};
+
+struct OtherSimOptions {
+  LogsCommandOptions logs;
+  ExecCommandOptions exec;
 };
 
 // Adds the `run` and `test` subcommands and their options to `app`.
-inline auto AddSimCommands(CLI::App& app, RunCommandOptions& run_options, TestCommandOptions& test_options)
-    -> SimCommands {
+inline auto AddSimCommands(CLI::App& app, RunCommandOptions& run_options, TestCommandOptions& test_options,
+                           OtherSimOptions& other) -> SimCommands {
   SimCommands commands;
   commands.run = app.add_subcommand("run", "Run the whole app locally in the simulator until Ctrl-C");
   commands.run->add_option("file", run_options.entry, "The program's entry file")->capture_default_str();
@@ -49,6 +72,22 @@ inline auto AddSimCommands(CLI::App& app, RunCommandOptions& run_options, TestCo
       ->capture_default_str();
   commands.run->add_flag("--watch,!--no-watch", run_options.watch,
                          "Reload when files change: recompile the program, sync or rebuild containers (default: on)");
+  commands.run->add_flag("--trace", run_options.trace,
+                         "Log every inflight call (resource operations and handlers) with its arguments, result and "
+                         "duration");
+  commands.run->add_option("--debug", run_options.debug,
+                           "Start this workload (name or path; repeatable) with its `debug` command and publish its "
+                           "debug port on 127.0.0.1");
+  commands.logs = app.add_subcommand("logs", "Print the log of the app `wdsl run` runs (or ran) in this directory");
+  commands.logs->add_option("resource", other.logs.resource, "Only this resource (a path or a workload's name)");
+  commands.logs->add_option("--file", other.logs.entry, "The program's entry file")->capture_default_str();
+  commands.logs->add_flag("-f,--follow", other.logs.follow, "Keep printing new lines until Ctrl-C");
+  commands.logs->add_option("-n,--tail", other.logs.tail, "Only the last N lines");
+  commands.exec = app.add_subcommand("exec", "Run a command in a running replica of a workload (default: a shell)");
+  commands.exec->add_option("workload", other.exec.workload, "The workload (name or path)")->required();
+  commands.exec->add_option("command", other.exec.command, "The command and its arguments (after `--`)");
+  commands.exec->add_option("--file", other.exec.entry, "The program's entry file")->capture_default_str();
+  commands.exec->add_option("--replica", other.exec.replica, "Which replica (0, 1, ...)")->capture_default_str();
   commands.test = app.add_subcommand("test", "Run the program's test blocks in the simulator");
   commands.test->add_option("file", test_options.entry, "The program's entry file")->capture_default_str();
   commands.test->add_option("-t,--test-filter", test_options.filter, "Run only tests whose name matches this regex");
@@ -69,6 +108,17 @@ auto RunTestCommand(const TestCommandOptions& options) -> int;
 // `.wdsl/endpoints.json`, and runs until SIGINT/SIGTERM (a second one
 // forces the exit). Exit code 0 after a clean stop.
 auto RunSimCommand(const RunCommandOptions& options) -> int;
+
+// `wdsl logs`: the lines of .wdsl/logs/run.log since the app last started
+// (all runs with --tail), optionally of one resource, and with --follow new
+// ones as they come. 0, or 2 when there is no log.
+auto RunLogsCommand(const LogsCommandOptions& options) -> int;
+
+// `wdsl exec`: `docker exec` into a running replica of a workload of the app
+// `wdsl run` runs in this directory (interactive when stdin is a terminal).
+// Does not return on success (the process becomes `docker exec`); 2 when
+// there is no such replica.
+auto RunExecCommand(const ExecCommandOptions& options) -> int;
 
 // The program to simulate: read from target/<stem>.sim/simulator.json when
 // that is up to date (newer than every source it lists and than the wdsl

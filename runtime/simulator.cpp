@@ -315,7 +315,37 @@ auto Simulator::CallHandler(ir::Interpreter& interp, const nlohmann::json& closu
   SourceScope scope(source);
   ir::Value callee = ir::ValueFromJson(closure, &program_);
   if (callee.kind != ir::ValueKind::kClosure) Fail(fmt::format("`{}` has no handler to run", source));
-  return interp.Call(callee, std::move(args));
+  if (!options_.trace) return interp.Call(callee, std::move(args));
+  return Traced(source, "handler", args, [&] { return interp.Call(callee, std::move(args)); });
+}
+
+namespace {
+
+// A value as a trace line shows it: strings quoted, long ones cut.
+auto TraceText(const ir::Value& value) -> std::string {
+  std::string text = value.kind == ir::ValueKind::kStr && value.str ? nlohmann::json(*value.str).dump()
+                                                                      : ir::ToDisplayString(value);
+  constexpr size_t kMax = 120;
+  if (text.size() > kMax) text = text.substr(0, kMax) + fmt::format("... ({} bytes)", text.size());
+  return text;
+}
+
+}  // namespace
+
+auto Simulator::Traced(const std::string& source, const std::string& what, const std::vector<ir::Value>& args,
+                       const std::function<ir::Value()>& call) -> ir::Value {
+  std::string arguments;
+  for (const ir::Value& arg : args) arguments += (arguments.empty() ? "" : ", ") + TraceText(arg);
+  auto began = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count(); };
+  try {
+    ir::Value result = call();
+    Log(source, fmt::format("trace: {}({}) -> {} ({:.2f} ms)", what, arguments, TraceText(result), elapsed()));
+    return result;
+  } catch (const ir::ThrownError& error) {
+    Log(source, fmt::format("trace: {}({}) threw {} ({:.2f} ms)", what, arguments, error.what(), elapsed()));
+    throw;
+  }
 }
 
 auto Simulator::RunClosure(const nlohmann::json& closure, std::vector<ir::Value> args, const std::string& source)
@@ -344,7 +374,9 @@ auto Simulator::CallResource(ir::Interpreter& interp, const ir::Value& resource,
     Fail(fmt::format("`{}` ({}) has no inflight operation `{}` in the simulator", resource.resource->path,
                      resource.resource->type, method));
   }
-  return live->Call(interp, method, args);
+  if (!options_.trace) return live->Call(interp, method, args);
+  std::string name = resource.resource->path.substr(resource.resource->path.rfind('/') + 1) + "." + method;
+  return Traced(SourceScope::Current(), name, args, [&] { return live->Call(interp, method, args); });
 }
 
 auto Simulator::GetResourceField(ir::Interpreter&, const ir::Value& resource, const std::string& name,

@@ -75,6 +75,12 @@ struct SimOptions {
   std::string instance;
   docker::Runner* docker = nullptr;  // default: the docker CLI (tests pass a fake)
   double ready_timeout_seconds = 120;  // how long Start() waits for containers to become ready
+  // `wdsl run --trace`: log every inflight call of a resource operation and
+  // every handler run, with arguments, result (or error) and duration.
+  bool trace = false;
+  // `wdsl run --debug NAME`: workloads (by name or path) started with their
+  // `debug` command and with the debug port published on 127.0.0.1.
+  std::vector<std::string> debug;
 };
 
 // A file that changed on disk while the app runs (`wdsl run --watch`).
@@ -169,6 +175,9 @@ class Simulator : private ir::Host {
   auto CallBuiltin(ir::Interpreter& interp, const std::string& name, std::vector<ir::Value>& args,
                    const ir::SourcePos& pos) -> std::optional<ir::Value> override;
   auto StartResources() -> std::string;
+  // Runs `call` and logs it as a trace line (SimOptions::trace).
+  auto Traced(const std::string& source, const std::string& what, const std::vector<ir::Value>& args,
+              const std::function<ir::Value()>& call) -> ir::Value;
   void ResolveTokens();
 
   ir::Program program_;

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -209,6 +210,17 @@ class Workload : public LiveResource, public RouteTarget {
     spec.gpus = static_cast<int>(Num(Props(), "gpu", 0));
     spec.aliases = {name_};
     spec.volumes = Volumes(Props());
+    // `wdsl run --debug`: the debug command, and the debugger's port published.
+    int debug_port = 0;
+    if (Debugging()) {
+      const Json& debug = Props()["debug"];
+      debug_port = static_cast<int>(Num(debug, "port", 0));
+      if (std::vector<std::string> command = Strings(debug, "command"); !command.empty()) {
+        spec.entrypoint = command;
+        spec.args.clear();
+      }
+      if (debug_port > 0) spec.publish.push_back(debug_port);
+    }
     std::string source = count_ == 1 ? Path() : fmt::format("{}#{}", Path(), index);
     if (std::string error = host.Run(spec, source); !error.empty()) return fmt::format("`{}`: {}", Path(), error);
     for (const Json& sidecar : Props().value("sidecars", Json::array())) {
@@ -236,9 +248,25 @@ class Workload : public LiveResource, public RouteTarget {
       }
       replica->host_ports[port] = *host_port;
     }
+    if (debug_port > 0) {
+      std::optional<int> host_port = docker::HostPort(host.Docker(), replica->name, debug_port);
+      if (host_port) {
+        replica->debug_port = *host_port;
+        sim_.Log(Path(), fmt::format("debug: attach your debugger to 127.0.0.1:{} (port {} of {}; for example "
+                                     "`node --inspect`: chrome://inspect, `dlv connect 127.0.0.1:{}`, gdb: "
+                                     "`target remote 127.0.0.1:{}`)",
+                                     *host_port, debug_port, replica->name, *host_port, *host_port));
+      }
+    }
     replica->started = Clock::now();
     started = std::move(replica);
     return "";
+  }
+
+  auto Debugging() const -> bool {
+    const std::vector<std::string>& names = sim_.Options().debug;
+    return Props().contains("debug") && Props()["debug"].is_object() &&
+           std::any_of(names.begin(), names.end(), [&](const std::string& n) { return n == name_ || n == Path(); });
   }
 
   auto WaitReady() -> std::string override {
@@ -296,9 +324,10 @@ class Workload : public LiveResource, public RouteTarget {
       Json ports = Json::object();
       for (const auto& [port, host_port] : replica->host_ports) ports[std::to_string(port)] = host_port;
       entry["ports"] = std::move(ports);
+      if (replica->debug_port > 0) entry["debug"] = fmt::format("127.0.0.1:{}", replica->debug_port);
       replicas.push_back(std::move(entry));
     }
-    return {{"routes", routes_}, {"replicas", std::move(replicas)}};
+    return {{"name", name_}, {"routes", routes_}, {"replicas", std::move(replicas)}};
   }
 
   // ---- live update
@@ -397,6 +426,7 @@ class Workload : public LiveResource, public RouteTarget {
     std::string name;
     std::vector<std::string> sidecars;  // container names
     std::optional<docker::UserIds> user;  // who synced files belong to (looked up at the first sync)
+    int debug_port = 0;                   // 127.0.0.1 port of the debugger (`wdsl run --debug`)
     std::map<int, int> host_ports;  // container port -> 127.0.0.1 port
     std::atomic<bool> ready{false};
     int liveness_failures = 0;
@@ -584,13 +614,15 @@ class Workload : public LiveResource, public RouteTarget {
     }
   }
 
-  // Until a replica is first ready it is checked every 250 ms (so a run
-  // starts fast); then every `period`, like Kubernetes.
+  // Until a replica is first ready it is checked every 100 ms (so a run
+  // starts, and a live update replaces, fast); then every `period`, like
+  // Kubernetes.
   void ProbeLoop() {
-    auto tick = std::chrono::milliseconds(250);
     while (true) {
       {
         std::unique_lock lock(mutex_);
+        bool waiting = std::any_of(replicas_.begin(), replicas_.end(), [](const auto& r) { return !r->ready; });
+        auto tick = std::chrono::milliseconds(waiting ? 100 : 250);
         if (changed_.wait_for(lock, tick, [&] { return stopping_; })) return;
       }
       std::vector<std::shared_ptr<Replica>> replicas;
@@ -608,7 +640,7 @@ class Workload : public LiveResource, public RouteTarget {
             replica.next_readiness = now + std::chrono::seconds(replica.ready ? 2 : 0);
           } else if (age >= readiness_.initial_delay) {
             SetReady(replica, Check(readiness_, replica));
-            auto period = std::chrono::duration<double>(replica.ready ? readiness_.period : 0.25);
+            auto period = std::chrono::duration<double>(replica.ready ? readiness_.period : 0.1);
             replica.next_readiness = now + std::chrono::duration_cast<Clock::duration>(period);
           }
         }

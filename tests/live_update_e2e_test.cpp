@@ -181,6 +181,67 @@ TEST(LiveUpdate, ABrokenProgramKeepsTheAppAFixedOneRestartsIt) {
   EXPECT_EQ(run.SignalAndWait(SIGINT), 0) << run.Err();
 }
 
+// `wdsl run --trace --debug web`, `wdsl logs` and `wdsl exec` on a running app.
+TEST(LiveUpdate, TraceDebugLogsAndExec) {
+  std::string dir = TempDir("ldebug");
+  std::string app = fs::path(dir).filename().string();
+  CleanUpApp cleanup{app};
+  ASSERT_NO_FATAL_FAILURE(WriteContext(dir));
+  WriteFile(dir + "/main.w", R"(bring containers;
+bring cloud;
+let notes = new cloud.Bucket() as "notes";
+new containers.Workload(
+  name: "web",
+  image: "./web",
+  port: 8080,
+  public: true,
+  debug: containers.DebugSpec { port: 9229, command: ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/srv"] },
+) as "site";
+let api = new cloud.Api() as "api";
+api.get("/note", inflight (req) => {
+  notes.put("k", "hello");
+  return cloud.ApiResponse { status: 200, body: notes.get("k") };
+});
+)");
+  RunningApp run(dir, {"--sim", "main.w", "--port", "0", "--trace", "--debug", "web"});
+  std::string api = run.WaitForUrl("root/Default/api", 120);
+  ASSERT_FALSE(api.empty()) << run.Out() << run.Err();
+  EXPECT_EQ(Get(api, "/note").second, "hello");
+  EXPECT_TRUE(Eventually([&] {
+    return run.Out().find("trace: notes.put(\"k\", \"hello\") -> nil (") != std::string::npos &&
+           run.Out().find("trace: notes.get(\"k\") -> \"hello\" (") != std::string::npos;
+  }, 10)) << run.Out();
+  EXPECT_NE(run.Out().find("trace: handler({\"method\":\"GET\""), std::string::npos) << run.Out();
+
+  // The debug port is published on 127.0.0.1 and named in the log and endpoints.json.
+  auto endpoints = nlohmann::json::parse(ReadFile(dir + "/.wdsl/endpoints.json"), nullptr, false);
+  std::string debug = endpoints["root/Default/site"]["replicas"][0].value("debug", "");
+  EXPECT_TRUE(debug.starts_with("127.0.0.1:")) << endpoints.dump(2);
+  EXPECT_NE(run.Out().find("attach your debugger to " + debug), std::string::npos) << run.Out();
+  std::string container = "wdsl-" + app + "-web-0";
+  EXPECT_EQ(Trim(Shell("docker port " + container + " 9229/tcp")), debug);
+
+  // exec by workload name; logs of one resource, by name.
+  RunResult id = RunWdsl({"exec", "web", "--", "/bin/busybox", "id", "-u"}, dir);
+  EXPECT_EQ(id.exit_code, 0) << id.err;
+  EXPECT_EQ(Trim(id.out), "1000");
+  RunResult missing = RunWdsl({"exec", "nope"}, dir);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("its workloads: `web` (root/Default/site)"), std::string::npos) << missing.err;
+  RunResult logs = RunWdsl({"logs", "web"}, dir);
+  EXPECT_EQ(logs.exit_code, 0) << logs.err;
+  EXPECT_NE(logs.out.find("[root/Default/site] " + container + " is ready"), std::string::npos) << logs.out;
+  EXPECT_EQ(logs.out.find("trace:"), std::string::npos) << "only the workload's lines: " << logs.out;
+  RunResult handler = RunWdsl({"logs", "root/Default/api", "-n", "1"}, dir);
+  EXPECT_NE(handler.out.find("trace: handler("), std::string::npos) << handler.out;
+
+  // Bad --debug names are refused before anything starts.
+  RunResult unknown = RunWdsl({"run", "main.w", "--debug", "nope"}, dir);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("`--debug nope`: no workload has that name"), std::string::npos) << unknown.err;
+  EXPECT_EQ(run.SignalAndWait(SIGINT), 0) << run.Err();
+}
+
 TEST(LiveUpdate, NoWatchLeavesTheAppAlone) {
   std::string dir = TempDir("lnowatch");
   std::string app = fs::path(dir).filename().string();
