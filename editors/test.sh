@@ -13,36 +13,11 @@ script="${BASH_SOURCE[0]}"
 here="$(cd "${script%/*}" && pwd)"
 cd "$here/test"
 
-fail() {
-  echo "editors/test.sh: FAIL: $*" >&2
-  exit 1
-}
+WDSL_SCRIPT=editors/test.sh
+# shellcheck source=../scripts/lib/npm-test-packages.sh
+source "$here/../scripts/lib/npm-test-packages.sh"
 
-for tool in node npm; do
-  command -v "$tool" >/dev/null 2>&1 ||
-    fail "'$tool' is not on PATH; the editor tests need Node.js >= 18 and npm (run ./scripts/setup.sh as root, or apt-get install nodejs npm)"
-done
-node_major="$(node -p 'process.versions.node.split(".")[0]')"
-((node_major >= 18)) || fail "Node.js $(node --version) is too old; the editor tests need Node.js >= 18"
-
-needs_install() {
-  [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]
-}
-
-if needs_install; then
-  # Two test runs at once (ctest -j, two build trees) must not both run npm ci.
-  if command -v flock >/dev/null 2>&1; then
-    exec 9>"${TMPDIR:-/tmp}/wdsl-editors-npm-ci.lock"
-    flock 9
-  fi
-  if needs_install; then
-    echo "editors/test.sh: installing the pinned test packages (npm ci in editors/test)"
-    npm ci --no-audit --no-fund --loglevel=error </dev/null ||
-      fail "npm ci failed in editors/test (the npm registry must be reachable the first time)"
-  fi
-  if command -v flock >/dev/null 2>&1; then
-    exec 9>&-
-  fi
-fi
+wdsl_require_node "the editor tests"
+wdsl_npm_ci "$here/test" editors/test
 
 exec node --test grammar.test.js manifest.test.js

@@ -15,10 +15,10 @@ script="${BASH_SOURCE[0]}"
 [[ "$script" == */* ]] || script="./$script"
 here="$(cd "${script%/*}" && pwd)"
 
-fail() {
-  echo "tests/cpln/check.sh: FAIL: $*" >&2
-  exit 1
-}
+WDSL_SCRIPT=tests/cpln/check.sh
+# shellcheck source=../../scripts/lib/npm-test-packages.sh
+source "$here/../../scripts/lib/npm-test-packages.sh"
+fail() { wdsl_fail "$@"; }
 
 usage="usage: tests/cpln/check.sh validate|apply|crosscheck ARGS... (see the top of the script)"
 (($# >= 1)) || { echo "$usage" >&2; exit 2; }
@@ -30,32 +30,8 @@ case "$1" in
 esac
 shift
 
-for tool_name in node npm; do
-  command -v "$tool_name" >/dev/null 2>&1 ||
-    fail "'$tool_name' is not on PATH; the Control Plane checks need Node.js >= 18 and npm (run ./scripts/setup.sh as root, or apt-get install nodejs npm)"
-done
-node_major="$(node -p 'process.versions.node.split(".")[0]')"
-((node_major >= 18)) || fail "Node.js $(node --version) is too old; the Control Plane checks need Node.js >= 18"
-
-needs_install() {
-  [[ ! -f "$here/node_modules/.package-lock.json" || "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]]
-}
-
-if needs_install; then
-  # Two test runs at once (ctest -j, two build trees) must not both run npm ci.
-  if command -v flock >/dev/null 2>&1; then
-    exec 9>"${TMPDIR:-/tmp}/wdsl-cpln-npm-ci.lock"
-    flock 9
-  fi
-  if needs_install; then
-    echo "tests/cpln/check.sh: installing the pinned test packages (npm ci in tests/cpln)" >&2
-    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error </dev/null >&2) ||
-      fail "npm ci failed in tests/cpln (the npm registry must be reachable the first time)"
-  fi
-  if command -v flock >/dev/null 2>&1; then
-    exec 9>&-
-  fi
-fi
+wdsl_require_node "the Control Plane checks"
+wdsl_npm_ci "$here" tests/cpln
 
 # Relative paths stay relative to the caller's directory.
 exec node "$here/$tool" "$@"

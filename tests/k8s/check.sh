@@ -14,37 +14,13 @@ script="${BASH_SOURCE[0]}"
 [[ "$script" == */* ]] || script="./$script"
 here="$(cd "${script%/*}" && pwd)"
 
-fail() {
-  echo "tests/k8s/check.sh: FAIL: $*" >&2
-  exit 1
-}
+WDSL_SCRIPT=tests/k8s/check.sh
+# shellcheck source=../../scripts/lib/npm-test-packages.sh
+source "$here/../../scripts/lib/npm-test-packages.sh"
+fail() { wdsl_fail "$@"; }
 
-for tool in node npm; do
-  command -v "$tool" >/dev/null 2>&1 ||
-    fail "'$tool' is not on PATH; the Kubernetes YAML checks need Node.js >= 18 and npm (run ./scripts/setup.sh as root, or apt-get install nodejs npm)"
-done
-node_major="$(node -p 'process.versions.node.split(".")[0]')"
-((node_major >= 18)) || fail "Node.js $(node --version) is too old; the Kubernetes YAML checks need Node.js >= 18"
-
-needs_install() {
-  [[ ! -f "$here/node_modules/.package-lock.json" || "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]]
-}
-
-if needs_install; then
-  # Two test runs at once (ctest -j, two build trees) must not both run npm ci.
-  if command -v flock >/dev/null 2>&1; then
-    exec 9>"${TMPDIR:-/tmp}/wdsl-k8s-npm-ci.lock"
-    flock 9
-  fi
-  if needs_install; then
-    echo "tests/k8s/check.sh: installing the pinned test packages (npm ci in tests/k8s)" >&2
-    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error </dev/null >&2) ||
-      fail "npm ci failed in tests/k8s (the npm registry must be reachable the first time)"
-  fi
-  if command -v flock >/dev/null 2>&1; then
-    exec 9>&-
-  fi
-fi
+wdsl_require_node "the Kubernetes YAML checks"
+wdsl_npm_ci "$here" tests/k8s
 
 # Relative paths stay relative to the caller's directory.
 exec node "$here/validate.mjs" "$@"

@@ -21,21 +21,13 @@ script="${BASH_SOURCE[0]}"
 [[ "$script" == */* ]] || script="./$script"
 here="$(cd "${script%/*}" && pwd)"
 
-fail() {
-  echo "tests/tfaws/check.sh: FAIL: $*" >&2
-  exit 1
-}
+WDSL_SCRIPT=tests/tfaws/check.sh
+# shellcheck source=../../scripts/lib/npm-test-packages.sh
+source "$here/../../scripts/lib/npm-test-packages.sh"
+fail() { wdsl_fail "$@"; }
 
-for tool in node npm; do
-  command -v "$tool" >/dev/null 2>&1 ||
-    fail "'$tool' is not on PATH; the Terraform JSON checks need Node.js >= 18 and npm (run ./scripts/setup.sh as root, or apt-get install nodejs npm)"
-done
-node_major="$(node -p 'process.versions.node.split(".")[0]')"
-((node_major >= 18)) || fail "Node.js $(node --version) is too old; the Terraform JSON checks need Node.js >= 18"
+wdsl_require_node "the Terraform JSON checks"
 
-needs_install() {
-  [[ ! -f "$here/node_modules/.package-lock.json" || "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]]
-}
 needs_extract() {
   local f
   for f in aws docker helm tls; do
@@ -45,25 +37,11 @@ needs_extract() {
   return 1
 }
 
-if needs_install || needs_extract; then
-  # Two test runs at once (ctest -j, two build trees) must not both run npm ci
-  # or both parse the 120 MB aws assembly.
-  if command -v flock >/dev/null 2>&1; then
-    exec 9>"${TMPDIR:-/tmp}/wdsl-tfaws-npm-ci.lock"
-    flock 9
-  fi
-  if needs_install; then
-    echo "tests/tfaws/check.sh: installing the pinned test packages (npm ci in tests/tfaws)" >&2
-    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error </dev/null >&2) ||
-      fail "npm ci failed in tests/tfaws (the npm registry must be reachable the first time)"
-  fi
-  if needs_extract; then
-    node "$here/extract.mjs" --force >/dev/null || fail "could not derive the provider schemas (tests/tfaws/extract.mjs)"
-  fi
-  if command -v flock >/dev/null 2>&1; then
-    exec 9>&-
-  fi
-fi
+extract() {
+  node "$here/extract.mjs" --force >/dev/null || fail "could not derive the provider schemas (tests/tfaws/extract.mjs)"
+}
+# Under the same lock as npm ci: two runs must not both parse the 120 MB aws assembly.
+wdsl_npm_ci "$here" tests/tfaws needs_extract extract
 
 # Relative paths stay relative to the caller's directory.
 exec node "$here/validate.mjs" "$@"
