@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/run_wdsl.h"
+#include "tests/docker_support.h"
 #include "tests/running_app.h"
 
 namespace wdsl::testing {
@@ -36,15 +37,6 @@ auto Leftovers(const std::string& app) -> std::string {
          Shell("docker network ls -q --filter label=wdsl.app=" + app);
 }
 
-// Removes an app's containers and networks when a test ends, whatever way
-// it ends (a failed assertion that kills a run with SIGKILL leaves them).
-struct CleanUpApp {
-  std::string app;
-  ~CleanUpApp() {
-    Shell("docker ps -aq --filter label=wdsl.app=" + app + " | xargs -r docker rm -f -v");
-    Shell("docker network ls -q --filter label=wdsl.app=" + app + " | xargs -r docker network rm");
-  }
-};
 
 void Executable(const std::string& path, const std::string& text) {
   WriteFile(path, text);
@@ -87,14 +79,6 @@ CMD ["httpd", "-f", "-p", "8080", "-h", "/srv"]
   Executable(dir + "/web/srv/cgi-bin/get", call("get", R"(["k"])"));
 }
 
-auto Get(const std::string& url, const std::string& path) -> std::pair<int, std::string> {
-  httplib::Client client(url);
-  client.set_connection_timeout(5, 0);
-  client.set_read_timeout(10, 0);
-  auto res = client.Get(path);
-  if (!res) return {-1, httplib::to_string(res.error())};
-  return {res->status, res->body};
-}
 
 // Polls until `path` answers `status` (or 30 s pass).
 auto WaitForStatus(const std::string& url, const std::string& path, int status) -> bool {

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/run_wdsl.h"
+#include "tests/docker_support.h"
 #include "tests/running_app.h"
 
 namespace wdsl::testing {
@@ -23,22 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-struct CleanUpApp {
-  std::string app;
-  ~CleanUpApp() {
-    Shell("docker ps -aq --filter label=wdsl.app=" + app + " | xargs -r docker rm -f -v");
-    Shell("docker network ls -q --filter label=wdsl.app=" + app + " | xargs -r docker network rm");
-  }
-};
 
-auto Get(const std::string& url, const std::string& path) -> std::pair<int, std::string> {
-  httplib::Client client(url);
-  client.set_connection_timeout(5, 0);
-  client.set_read_timeout(10, 0);
-  auto res = client.Get(path);
-  if (!res) return {-1, httplib::to_string(res.error())};
-  return {res->status, res->body};
-}
 
 // Polls until `done` or `seconds` pass.
 auto Eventually(const std::function<bool()>& done, int seconds = 60) -> bool {
