@@ -8,6 +8,7 @@
 #include <functional>
 #include <set>
 
+#include "backends/aws_iam.h"
 #include "backends/ecs/ecs.h"
 #include "backends/k8s/chart.h"
 #include "backends/workload_props.h"
@@ -196,24 +197,7 @@ void EmitEks(const ir::Program& program, const std::map<std::string, Json>& imag
                                    {fmt::format("${{replace({}, \"https://\", \"\")}}:aud", oidc_url),
                                     "sts.amazonaws.com"}}}}}}});
     resource["aws_iam_role"][block] = {{"name", app + "-" + name}, {"assume_role_policy", PolicyString(trust)}};
-    Json statements = Json::array();
-    if (r.permissions.contains("tf-aws")) {
-      for (const Json& statement : r.permissions["tf-aws"]) {
-        Json arns = Json::array();
-        for (const Json& arn : statement.value("resources", Json::array())) {
-          std::string text = arn.get<std::string>();
-          size_t start = text.find("${wdsl#");
-          if (start != std::string::npos) {
-            size_t end = text.find('}', start);
-            std::string inner = text.substr(start + 7, end - start - 7);
-            const ir::Resource* target = program.FindResource(inner.substr(0, inner.rfind('#')));
-            text = text.substr(0, start) + (target == nullptr ? "" : arn_of(*target)) + text.substr(end + 1);
-          }
-          arns.push_back(text);
-        }
-        statements.push_back({{"Effect", "Allow"}, {"Action", statement["actions"]}, {"Resource", arns}});
-      }
-    }
+    Json statements = IamStatements(program, r, arn_of);
     if (!statements.empty()) {
       resource["aws_iam_role_policy"][block] = {{"name", "wdsl"},
                                                 {"role", fmt::format("${{aws_iam_role.{}.id}}", block)},
