@@ -284,6 +284,8 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
 
   int received = 0;
   timespec no_wait{0, 0};
+  std::thread updating;  // a live update in progress
+  std::atomic<bool> updated{true};
   while (true) {
     if (!watcher) {
       while (sigwait(&signals, &received) != 0) {
@@ -332,7 +334,24 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
       start_watching();
       continue;
     }
-    if (!changes.empty()) sim->FilesChanged(changes);
+    if (!changes.empty()) {
+      // On its own thread, so that Ctrl-C is taken while an image builds or
+      // a new replica gets ready: stopping the app ends the update.
+      updated = false;
+      updating = std::thread([&sim, &updated, changes] {
+        sim->FilesChanged(changes);
+        updated = true;
+      });
+      timespec tick{0, 50 * 1000 * 1000};
+      while (!updated) {
+        if (int signal = sigtimedwait(&signals, nullptr, &tick); signal > 0) {
+          received = signal;
+          break;
+        }
+      }
+      if (!updated) break;  // the stop below ends the update; it is joined after
+      updating.join();
+    }
   }
   std::cerr << "wdsl: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM")
             << "); press Ctrl-C again to force\n";
@@ -356,6 +375,7 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
     }
   }
   stopper.join();
+  if (updating.joinable()) updating.join();
   log.ToFile("wdsl", "stopped");
   std::cerr << "wdsl: stopped\n";
   return 0;

@@ -355,7 +355,9 @@ class Workload : public LiveResource, public RouteTarget {
       std::string in_context = change.path.lexically_normal().lexically_relative(context).generic_string();
       if (!in_context.empty() && !in_context.starts_with("..") && rebuild_because.empty()) rebuild_because = relative;
     }
-    if (!rebuild_because.empty()) return RebuildAndReplace(rebuild_because);
+    if (!rebuild_because.empty()) {
+      return RebuildAndReplace(fmt::format("`{}` changed and no sync rule covers it", rebuild_because));
+    }
     if (copies.empty() && deletions.empty()) return;
     auto began = Clock::now();
     std::vector<std::shared_ptr<Replica>> replicas;
@@ -379,19 +381,15 @@ class Workload : public LiveResource, public RouteTarget {
       docker::UserIds owner = *replica->user;
       for (const auto& [rule, list] : copies) {
         std::string error = docker::CopyIntoContainer(docker, replica->name, sync_[rule].dest, list, owner);
-        if (!error.empty()) {
-          sim_.Log(Path(), "error: live update: " + error + "; rebuilding instead");
-          return RebuildAndReplace(list.front().host.lexically_relative(app).generic_string());
-        }
+        if (!error.empty()) return RebuildAndReplace("error: " + error);
       }
       for (const auto& [rule, list] : deletions) {
         std::vector<std::string> command = {"rm", "-rf"};
         command.insert(command.end(), list.begin(), list.end());
         if (docker::Exec(docker, replica->name, command, std::chrono::seconds(30)) != 0) {
           // No `rm` in the image (FROM scratch): only a new image drops the file.
-          sim_.Log(Path(), fmt::format("live update: `{}` has no `rm` to delete {}; rebuilding instead",
-                                       replica->name, list.front()));
-          return RebuildAndReplace(list.front());
+          return RebuildAndReplace(
+              fmt::format("`{}` was deleted, and `{}` has no `rm` to delete it", list.front(), replica->name));
         }
       }
       for (size_t rule : rules) {
@@ -518,9 +516,10 @@ class Workload : public LiveResource, public RouteTarget {
   // A change that no sync rule covers: build the image again and replace the
   // replicas one at a time (start the new one, wait until it is ready and
   // routed to, then remove the old), so the app keeps serving throughout.
-  void RebuildAndReplace(const std::string& because) {
+  // `why` says what made it necessary, for the log.
+  void RebuildAndReplace(const std::string& why) {
     auto began = Clock::now();
-    sim_.Log(Path(), fmt::format("live update: `{}` changed and no sync rule covers it; rebuilding the image", because));
+    sim_.Log(Path(), fmt::format("live update: {}; rebuilding the image", why));
     std::map<std::string, std::string> tags;
     if (std::string error = sim_.Containers()->Rebuild(Path(), tags); !error.empty()) {
       sim_.Log(Path(), "error: live update: the build failed; the running replicas stay as they are:\n" + error);

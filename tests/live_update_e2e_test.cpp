@@ -228,6 +228,28 @@ api.get("/note", inflight (req) => {
   EXPECT_EQ(run.SignalAndWait(SIGINT), 0) << run.Err();
 }
 
+// A replacement whose new replica never gets ready does not hold up Ctrl-C,
+// and nothing is left behind.
+TEST(LiveUpdate, CtrlCDuringAReplacementStopsAtOnce) {
+  std::string dir = TempDir("lstuck");
+  std::string app = fs::path(dir).filename().string();
+  CleanUpApp cleanup{app};
+  ASSERT_NO_FATAL_FAILURE(WriteContext(dir));
+  WriteFile(dir + "/web/srv/ready", "ok\n");
+  WriteFile(dir + "/main.w", R"(bring containers;
+new containers.Workload(name: "web", image: "./web", port: 8080, public: true,
+  readiness: containers.Probe { path: "/ready" }) as "web";
+)");
+  RunningApp run(dir, {"--sim", "main.w", "--port", "0"});
+  ASSERT_FALSE(run.WaitForUrl("ingress", 120).empty()) << run.Out() << run.Err();
+  fs::remove(dir + "/web/srv/ready");  // the new image's replica is never ready
+  EXPECT_TRUE(Eventually([&] { return !ContainerId("wdsl-" + app + "-web-0-1").empty(); }, 60)) << run.Out();
+  auto began = Clock::now();
+  EXPECT_EQ(run.SignalAndWait(SIGINT), 0) << run.Err();
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - began).count(), 10.0);
+  EXPECT_EQ(Shell("docker ps -aq --filter label=wdsl.app=" + app), "");
+}
+
 TEST(LiveUpdate, NoWatchLeavesTheAppAlone) {
   std::string dir = TempDir("lnowatch");
   std::string app = fs::path(dir).filename().string();
