@@ -109,21 +109,37 @@ auto ContainerHost::Run(docker::RunSpec spec, const std::string& source) -> std:
     std::lock_guard lock(mutex_);
     if (stopping_) return "the simulator is stopping";
     containers_.push_back(spec.name);
+    epoch_[spec.name] = ++last_epoch_;
+    ++starting_;
   }
-  if (std::string error = docker::RunContainer(*runner_, spec); !error.empty()) return error;
-  FollowLogs(spec.name, source);
+  std::string error = docker::RunContainer(*runner_, spec);
+  // Shutdown() may have begun while `docker run` ran (Ctrl-C during a live
+  // update): it waits for this, but the container is this call's to remove.
+  bool late = stopping_;
+  if (late && error.empty()) runner_->Run({"rm", "--force", "--volumes", spec.name}, std::chrono::minutes(1));
+  // Before this run counts as done, so Shutdown() joins its log follower.
+  if (!late && error.empty()) FollowLogs(spec.name, source);
+  {
+    std::lock_guard lock(mutex_);
+    --starting_;
+  }
+  started_.notify_all();
+  if (!error.empty()) return error;
+  if (late) return "the simulator is stopping";
   return "";
 }
 
 void ContainerHost::FollowLogs(const std::string& name, const std::string& source) {
   std::lock_guard lock(mutex_);
-  log_threads_.emplace_back([this, name, source] {
+  int epoch = epoch_[name];
+  log_threads_.emplace_back([this, name, source, epoch] {
     // `docker logs --follow` ends when the container stops; a restart
     // (liveness, restart policy) starts a new one from the restart time.
     std::string since;
     auto gone = [&] {
       std::lock_guard lock(mutex_);
-      return removed_.contains(name);
+      auto it = epoch_.find(name);
+      return it == epoch_.end() || it->second != epoch;
     };
     while (!stopping_ && !gone()) {
       std::vector<std::string> args = {"logs", "--follow"};
@@ -152,7 +168,7 @@ auto ContainerHost::LastLogs(const std::string& name, int lines) -> std::string 
 void ContainerHost::Remove(const std::string& name) {
   {
     std::lock_guard lock(mutex_);
-    removed_.insert(name);
+    epoch_.erase(name);
     std::erase(containers_, name);
   }
   runner_->Run({"rm", "--force", "--volumes", name}, std::chrono::minutes(1));
@@ -204,6 +220,11 @@ void ContainerHost::Shutdown() {
     std::vector<std::string> args = {"rm", "--force", "--volumes"};
     args.insert(args.end(), names.rbegin(), names.rend());
     runner_->Run(args, std::chrono::minutes(2));
+  }
+  {
+    // A `docker run` still under way removes its own container (Run()).
+    std::unique_lock lock(mutex_);
+    started_.wait_for(lock, std::chrono::minutes(2), [&] { return starting_ == 0; });
   }
   for (std::thread& thread : log_threads_) thread.join();
   log_threads_.clear();

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -82,7 +83,13 @@ class ContainerHost {
   std::string gateway_;
   mutable std::mutex mutex_;
   std::vector<std::string> containers_;  // names, in start order
-  std::set<std::string> removed_;        // containers removed while the app runs (their log followers end)
+  // Per container name, how many times one of that name was started: a log
+  // follower ends when its container is removed or another of its name
+  // replaced it (a live update that replaced a workload reuses names).
+  std::map<std::string, int> epoch_;
+  int last_epoch_ = 0;
+  int starting_ = 0;  // `docker run`s under way (guarded by mutex_)
+  std::condition_variable started_;
   std::map<std::string, std::string> rebuilt_;  // owner -> tag of an image built again by a live update
   std::vector<std::thread> log_threads_;
   std::atomic<bool> stopping_{false};
