@@ -12,6 +12,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -132,6 +133,28 @@ auto FilesToWatch(const ir::Program& program, const std::map<std::string, nlohma
   return watched;
 }
 
+// `.wdsl/endpoints.json` (every URL) and `.wdsl/resource-api.json` (its
+// URL and the hosts' tokens). "" or the error.
+auto WriteRunFiles(runtime::Simulator& sim, const fs::path& wdsl_dir) -> std::string {
+  nlohmann::json json = nlohmann::json::object();
+  for (const auto& e : sim.Endpoints()) {
+    if (e.url.empty() && e.details.is_null()) continue;
+    nlohmann::json entry = e.details.is_object() ? e.details : nlohmann::json::object();
+    if (!e.url.empty()) entry["url"] = e.url;
+    json[e.path] = std::move(entry);
+  }
+  // The workloads' router: every route of every public workload.
+  if (std::string ingress = sim.IngressUrl(); !ingress.empty()) json["ingress"] = {{"url", ingress}};
+  if (std::string error = runtime::WriteAtomically(wdsl_dir / "endpoints.json", json.dump(2) + "\n", wdsl_dir);
+      !error.empty()) {
+    return error;
+  }
+  // The Resource API's tokens let a process call resources: readable by
+  // this user only, and new on every run.
+  nlohmann::json api = {{"url", sim.ResourceApiUrl()}, {"tokens", sim.ResourceApiTokens()}};
+  return runtime::WriteAtomically(wdsl_dir / "resource-api.json", api.dump(2) + "\n", wdsl_dir, 0600);
+}
+
 // One run of the app: the simulator, started, with endpoints.json and
 // resource-api.json written and its table printed. Null after an error
 // (printed); `exit_code` says which.
@@ -164,27 +187,7 @@ auto StartApp(ir::Program program, std::map<std::string, nlohmann::json> images,
   }
 
   std::vector<runtime::EndpointInfo> endpoints = sim->Endpoints();
-  nlohmann::json json = nlohmann::json::object();
-  for (const auto& e : endpoints) {
-    if (e.url.empty() && e.details.is_null()) continue;
-    nlohmann::json entry = e.details.is_object() ? e.details : nlohmann::json::object();
-    if (!e.url.empty()) entry["url"] = e.url;
-    json[e.path] = std::move(entry);
-  }
-  // The workloads' router: every route of every public workload.
-  if (std::string ingress = sim->IngressUrl(); !ingress.empty()) json["ingress"] = {{"url", ingress}};
-  if (std::string error = runtime::WriteAtomically(wdsl_dir / "endpoints.json", json.dump(2) + "\n", wdsl_dir);
-      !error.empty()) {
-    std::cerr << "wdsl: " << error << "\n";
-    sim->Stop();
-    exit_code = 2;
-    return nullptr;
-  }
-  // The Resource API's tokens let a process call resources: readable by
-  // this user only, and new on every run.
-  nlohmann::json api = {{"url", sim->ResourceApiUrl()}, {"tokens", sim->ResourceApiTokens()}};
-  if (std::string error = runtime::WriteAtomically(wdsl_dir / "resource-api.json", api.dump(2) + "\n", wdsl_dir, 0600);
-      !error.empty()) {
+  if (std::string error = WriteRunFiles(*sim, wdsl_dir); !error.empty()) {
     std::cerr << "wdsl: " << error << "\n";
     sim->Stop();
     exit_code = 2;
@@ -196,23 +199,6 @@ auto StartApp(ir::Program program, std::map<std::string, nlohmann::json> images,
   std::cout.flush();
   exit_code = 0;
   return sim;
-}
-
-// What a recompiled program changes, one line per resource that differs.
-auto DescribeChanges(const ir::Program& before, const ir::Program& after) -> std::vector<std::string> {
-  std::map<std::string, std::string> old_resources, new_resources;
-  for (const ir::Resource& r : before.resources) old_resources[r.path] = r.type + r.props.dump();
-  for (const ir::Resource& r : after.resources) new_resources[r.path] = r.type + r.props.dump();
-  std::vector<std::string> lines;
-  for (const auto& [path, text] : new_resources) {
-    auto it = old_resources.find(path);
-    if (it == old_resources.end()) lines.push_back("  + " + path + " (added)");
-    else if (it->second != text) lines.push_back("  ~ " + path + " (changed)");
-  }
-  for (const auto& [path, text] : old_resources) {
-    if (!new_resources.contains(path)) lines.push_back("  - " + path + " (removed)");
-  }
-  return lines;
 }
 
 }  // namespace
@@ -259,13 +245,16 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
   RunLog log(std::cout, isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr, wdsl_dir / "logs" / "run.log");
   log.ToFile("wdsl", "run of " + fs::absolute(options.entry).string() + " starts");
   WatchedFiles watched = FilesToWatch(*program, images, app_dir);
-  ir::Program running = *program;
   std::unique_ptr<runtime::Simulator> sim =
       StartApp(std::move(*program), std::move(images), options, log, started, compiled_ms, exit_code);
   if (!sim) return exit_code;
 
   std::unique_ptr<watch::Watcher> watcher;
+  // Changes seen by a watcher that a newer one replaced, still to act on.
+  std::vector<watch::Change> pending;
+  std::vector<fs::path> watcher_roots;
   auto start_watching = [&] {
+    std::unique_ptr<watch::Watcher> previous = std::move(watcher);
     watch::WatchOptions watch_options;
     watch_options.roots = watched.roots;
     // Editors save in bursts of a few events within milliseconds; 50 ms
@@ -276,7 +265,18 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
       std::cerr << "wdsl: note: not watching for changes: " << error << "\n";
       watcher.reset();
     }
+    // A save during the update that made this watcher is not lost.
+    if (previous) {
+      for (watch::Change& change : previous->Next(std::chrono::milliseconds(0))) pending.push_back(std::move(change));
+    }
   };
+  // After an update: the roots to watch may have changed (a new build context).
+  auto watch_again = [&] {
+    std::vector<fs::path> roots = watched.roots;
+    if (!watcher || roots != watcher_roots) start_watching();
+    watcher_roots = roots;
+  };
+  watcher_roots = watched.roots;
   if (options.watch) start_watching();
   std::cout << "state in " << (wdsl_dir / "state").string() << ", URLs in " << (wdsl_dir / "endpoints.json").string()
             << (watcher ? "; watching for changes" : "") << "; Ctrl-C stops\n";
@@ -286,6 +286,25 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
   timespec no_wait{0, 0};
   std::thread updating;  // a live update in progress
   std::atomic<bool> updated{true};
+  // Runs `update` on its own thread, so that Ctrl-C is taken while an image
+  // builds or a new replica gets ready: stopping the app ends the update.
+  // False when a signal came first (the update is joined after the stop).
+  auto run_update = [&](std::function<void()> update) {
+    updated = false;
+    updating = std::thread([&updated, update = std::move(update)] {
+      update();
+      updated = true;
+    });
+    timespec tick{0, 50 * 1000 * 1000};
+    while (!updated) {
+      if (int signal = sigtimedwait(&signals, nullptr, &tick); signal > 0) {
+        received = signal;
+        return false;
+      }
+    }
+    updating.join();
+    return true;
+  };
   while (true) {
     if (!watcher) {
       while (sigwait(&signals, &received) != 0) {
@@ -294,7 +313,9 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
     }
     received = sigtimedwait(&signals, nullptr, &no_wait);
     if (received > 0) break;
-    std::vector<watch::Change> batch = watcher->Next(std::chrono::milliseconds(100));
+    std::vector<watch::Change> batch = watcher->Next(std::chrono::milliseconds(pending.empty() ? 100 : 0));
+    batch.insert(batch.begin(), pending.begin(), pending.end());
+    pending.clear();
     for (const std::string& problem : watcher->TakeProblems()) std::cerr << "wdsl: note: " << problem << "\n";
     if (batch.empty()) continue;
     bool program_changed = false;
@@ -316,42 +337,43 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
         std::cerr << "wdsl: the app keeps running as it was; fix the error and save again\n";
         continue;
       }
-      std::vector<std::string> changed = DescribeChanges(running, *next);
-      std::cerr << fmt::format("wdsl: {} resource{} changed; restarting the app (state is kept)\n", changed.size(),
-                               changed.size() == 1 ? "" : "s");
-      for (const std::string& line : changed) std::cerr << line << "\n";
-      log.ToFile("wdsl", "restart after a program change");
+      if (int code = PrepareImagesForSimulator(*next, new_images, options.entry); code != 0) {
+        std::cerr << "wdsl: the app keeps running as it was; fix the image and save again\n";
+        continue;
+      }
+      // Copies: a signal ends this loop while the update thread still runs.
+      auto update = std::make_shared<runtime::UpdateResult>();
+      if (!run_update([&sim, update, program = *next, images = new_images]() mutable {
+            *update = sim->Update(std::move(program), std::move(images));
+          })) {
+        break;
+      }
+      const runtime::UpdateResult& result = *update;
+      if (result.restart.empty()) {
+        std::cerr << fmt::format("wdsl: updated in {:.0f} ms; {} resource{} kept running as {} {}\n", Ms(recompiling),
+                                 result.kept, result.kept == 1 ? "" : "s", result.kept == 1 ? "it" : "they",
+                                 result.kept == 1 ? "was" : "were");
+        for (const std::string& line : result.lines) std::cerr << line << "\n";
+        log.ToFile("wdsl", fmt::format("live update of the program: {} change(s)", result.lines.size()));
+        if (std::string error = WriteRunFiles(*sim, wdsl_dir); !error.empty()) std::cerr << "wdsl: " << error << "\n";
+        watched = FilesToWatch(*next, new_images, app_dir);
+        watch_again();
+        continue;
+      }
+      std::cerr << "wdsl: " << result.restart << "; restarting the whole app (state is kept)\n";
+      log.ToFile("wdsl", "restart after a program change: " + result.restart);
       sim->Stop();
       sim.reset();
       watched = FilesToWatch(*next, new_images, app_dir);
-      running = *next;
       sim = StartApp(std::move(*next), std::move(new_images), options, log, recompiling, Ms(recompiling), exit_code);
       if (!sim) {
         std::cerr << "wdsl: the new version did not start; stopping\n";
         return exit_code;
       }
-      watcher.reset();
-      start_watching();
+      watch_again();
       continue;
     }
-    if (!changes.empty()) {
-      // On its own thread, so that Ctrl-C is taken while an image builds or
-      // a new replica gets ready: stopping the app ends the update.
-      updated = false;
-      updating = std::thread([&sim, &updated, changes] {
-        sim->FilesChanged(changes);
-        updated = true;
-      });
-      timespec tick{0, 50 * 1000 * 1000};
-      while (!updated) {
-        if (int signal = sigtimedwait(&signals, nullptr, &tick); signal > 0) {
-          received = signal;
-          break;
-        }
-      }
-      if (!updated) break;  // the stop below ends the update; it is joined after
-      updating.join();
-    }
+    if (!changes.empty() && !run_update([&sim, changes] { sim->FilesChanged(changes); })) break;
   }
   std::cerr << "wdsl: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM")
             << "); press Ctrl-C again to force\n";

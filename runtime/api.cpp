@@ -42,11 +42,34 @@ struct Route {
   int literals = 0;    // more literal segments win over `:name` ones
 };
 
+struct RouteTable {
+  std::vector<Route> routes;
+  const ir::Program* program = nullptr;  // the handlers' program
+};
+
 class Api : public LiveResource {
  public:
   Api(Simulator& sim, const ir::Resource& resource) : LiveResource(sim, resource) {
+    table_ = MakeTable(resource, sim.GetProgram());
+  }
+
+  // Only handler code changed: new requests run the new handlers, on the
+  // same server and port.
+  auto Reload(const ir::Resource& next) -> bool override {
+    std::shared_ptr<const RouteTable> table = MakeTable(next, sim_.GetProgram());
+    std::lock_guard lock(table_mutex_);
+    table_ = std::move(table);
+    return true;
+  }
+
+  // The routes of `resource`, whose handlers are closures of `program`.
+  static auto MakeTable(const ir::Resource& resource, const ir::Program& program)
+      -> std::shared_ptr<const RouteTable> {
+    auto table = std::make_shared<RouteTable>();
+    table->program = &program;
+    std::vector<Route>& routes_ = table->routes;
     auto routes = resource.props.find("routes");
-    if (routes == resource.props.end() || !routes->is_array()) return;
+    if (routes == resource.props.end() || !routes->is_array()) return table;
     for (const nlohmann::json& entry : *routes) {
       if (!entry.is_object()) continue;
       Route route;
@@ -63,6 +86,7 @@ class Api : public LiveResource {
     }
     std::stable_sort(routes_.begin(), routes_.end(),
                      [](const Route& a, const Route& b) { return a.literals > b.literals; });
+    return table;
   }
 
   auto Bind() -> std::string override {
@@ -80,6 +104,11 @@ class Api : public LiveResource {
       int yes = 1;
       setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
+    // Replaced by a live update: the same port, so its URL stays the same.
+    if (int previous = sim_.PreviousPort(Path()); previous > 0 && server_.bind_to_port("127.0.0.1", previous)) {
+      port_ = previous;
+      return "";
+    }
     int first = sim_.NextPort();
     if (first == 0) {
       port_ = server_.bind_to_any_port("127.0.0.1");
@@ -129,10 +158,10 @@ class Api : public LiveResource {
   }
 
  private:
-  auto Match(const std::string& method, const std::string& path, std::vector<std::pair<std::string, Value>>& vars,
-             bool& path_matched) const -> const Route* {
+  static auto Match(const RouteTable& table, const std::string& method, const std::string& path,
+                    std::vector<std::pair<std::string, Value>>& vars, bool& path_matched) -> const Route* {
     std::vector<std::string> parts = Split(path);
-    for (const Route& route : routes_) {
+    for (const Route& route : table.routes) {
       if (route.segments.size() != parts.size()) continue;
       std::vector<std::pair<std::string, Value>> found;
       bool ok = true;
@@ -177,7 +206,12 @@ class Api : public LiveResource {
     Cors(res);
     std::vector<std::pair<std::string, Value>> vars;
     bool path_matched = false;
-    const Route* route = Match(req.method, req.path, vars, path_matched);
+    std::shared_ptr<const RouteTable> table;
+    {
+      std::lock_guard lock(table_mutex_);
+      table = table_;
+    }
+    const Route* route = Match(*table, req.method, req.path, vars, path_matched);
     if (route == nullptr) {
       if (req.method == "OPTIONS" && Props().value("cors", false)) {
         res.status = 204;
@@ -207,7 +241,7 @@ class Api : public LiveResource {
                                   false, "cloud.ApiRequest");
     Value response;
     try {
-      response = sim_.CallHandler(sim_.ThreadInterpreter(), route->handler, {request}, route->source);
+      response = sim_.CallHandler(sim_.ThreadInterpreter(*table->program), route->handler, {request}, route->source);
     } catch (const ir::ThrownError& error) {
       std::string where = error.trace.empty() ? "" : fmt::format(" ({}:{}:{})", error.trace.front().pos.file,
                                                                   error.trace.front().pos.line,
@@ -254,7 +288,8 @@ class Api : public LiveResource {
     }
   }
 
-  std::vector<Route> routes_;
+  std::mutex table_mutex_;
+  std::shared_ptr<const RouteTable> table_;
   httplib::Server server_;
   int port_ = 0;
   std::thread thread_;

@@ -34,14 +34,19 @@ class Function : public LiveResource {
   }
 
   auto Call(ir::Interpreter& interp, const std::string& method, std::vector<Value>& args) -> Value override {
-    if (method == "invoke") return sim_.CallHandler(interp, Handler(), {Arg(args, 0)}, Path());
+    if (method == "invoke") {
+      // The caller may run an earlier program than this function (a live
+      // update replaced the function): the handler runs in its own.
+      ir::Interpreter& own = &interp.GetProgram() == &Program() ? interp : sim_.ThreadInterpreter(Program());
+      return sim_.CallHandler(own, Handler(), {Arg(args, 0)}, Path());
+    }
     if (method == "invokeAsync") {
       // The payload crosses to another interpreter as JSON text.
       std::string payload = Arg(args, 0).IsNil() ? "" : ir::StringifyJson(Arg(args, 0));
       std::lock_guard lock(mutex_);
       async_.emplace_back([this, payload] {
         try {
-          std::unique_ptr<ir::Interpreter> own = sim_.NewInterpreter();
+          std::unique_ptr<ir::Interpreter> own = sim_.NewInterpreter(Program());
           std::string error;
           Value arg = payload.empty() ? Value::Nil() : ir::ParseJson(payload, false, &error).value_or(Value::Nil());
           sim_.CallHandler(*own, Handler(), {arg}, Path());
@@ -116,7 +121,7 @@ class Service : public LiveResource {
   }
 
   void Run() {
-    std::unique_ptr<ir::Interpreter> interp = sim_.NewInterpreter();
+    std::unique_ptr<ir::Interpreter> interp = sim_.NewInterpreter(Program());
     Value stop;
     try {
       stop = sim_.CallHandler(*interp, Props().value("handler", nlohmann::json()), {}, Path());
@@ -234,7 +239,7 @@ class Schedule : public LiveResource {
   }
 
   void Run() {
-    ir::Interpreter& interp = sim_.ThreadInterpreter();
+    ir::Interpreter& interp = sim_.ThreadInterpreter(Program());
     auto next = std::chrono::system_clock::now();
     while (true) {
       if (rate_ > 0) {

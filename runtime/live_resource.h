@@ -17,7 +17,10 @@ namespace wdsl::runtime {
 
 class LiveResource {
  public:
-  LiveResource(Simulator& sim, const ir::Resource& resource) : sim_(sim), resource_(resource) {}
+  // `resource` belongs to the simulator's current program, which the
+  // resource keeps for its lifetime (a live update makes a new one).
+  LiveResource(Simulator& sim, const ir::Resource& resource)
+      : sim_(sim), resource_(resource), program_(sim.GetProgram()) {}
   virtual ~LiveResource() = default;
 
   // Binds ports (Apis) before tokens are resolved. Returns an error or "".
@@ -29,6 +32,15 @@ class LiveResource {
   virtual auto WaitReady() -> std::string { return ""; }
   // Stops background work and waits for it.
   virtual void Stop() {}
+  // A live update removed this resource or replaces it: Stop(), and also
+  // remove what it runs outside this process (containers, routes), which
+  // otherwise stays until the whole simulator stops.
+  virtual void Remove() { Stop(); }
+  // A live update changed only the inflight code of this resource's
+  // handlers (`next`, in the simulator's new program). Returns true when
+  // the resource now runs the new code without a restart; false (the
+  // default) has the simulator replace it.
+  virtual auto Reload(const ir::Resource& /*next*/) -> bool { return false; }
   // Files changed on disk (Simulator::FilesChanged); most resources ignore them.
   virtual void FilesChanged(const std::vector<FileChange>& /*changes*/) {}
   // Facts for endpoints.json beyond the URL (null: none).
@@ -41,12 +53,15 @@ class LiveResource {
   auto Path() const -> const std::string& { return resource_.path; }
   auto Type() const -> const std::string& { return resource_.type; }
   auto Props() const -> const nlohmann::json& { return resource_.props; }
+  // The program this resource's props (and the closures in them) belong to.
+  auto Program() const -> const ir::Program& { return program_; }
 
  protected:
   [[noreturn]] void Unknown(const std::string& method) const;
 
   Simulator& sim_;
   const ir::Resource& resource_;
+  const ir::Program& program_;
 };
 
 // nullptr for types the simulator does not run (user classes, containers).

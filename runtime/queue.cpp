@@ -180,7 +180,7 @@ class Queue : public LiveResource {
   }
 
   void Consume(const nlohmann::json& handler, size_t batch_size, const std::string& source) {
-    ir::Interpreter& interp = sim_.ThreadInterpreter();
+    ir::Interpreter& interp = sim_.ThreadInterpreter(Program());
     while (true) {
       std::vector<Message> batch;
       {

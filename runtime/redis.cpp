@@ -74,6 +74,11 @@ class Redis : public LiveResource {
     Disconnect();
   }
 
+  void Remove() override {
+    Stop();
+    if (!name_.empty()) sim_.Containers()->Remove(name_);
+  }
+
   auto Attribute(const std::string& name) -> std::optional<std::string> override {
     if (name == "url" && port_ > 0) return fmt::format("redis://127.0.0.1:{}", port_);
     if (name == "internalUrl") return fmt::format("redis://{}:{}", alias_, kRedisPort);

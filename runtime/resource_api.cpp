@@ -6,6 +6,7 @@
 #include <atomic>
 #include <random>
 #include <set>
+#include <shared_mutex>
 #include <thread>
 
 #include "ir/json.h"
@@ -50,21 +51,25 @@ struct ResourceApi::Impl {
     int port = 0;
   };
   std::vector<std::unique_ptr<Listener>> listeners;
+  mutable std::shared_mutex mutex;                              // guards tokens and allowed
   std::map<std::string, std::string> tokens;                    // host -> token
   std::map<std::string, std::set<std::string>> allowed;         // token -> "resource\noperation"
 
   void Handle(const httplib::Request& req, httplib::Response& res) {
     std::string auth = req.get_header_value("Authorization");
     std::string token = auth.starts_with("Bearer ") ? auth.substr(7) : "";
-    const std::set<std::string>* allow = nullptr;
+    std::set<std::string> allow;
     std::string host;
-    for (const auto& [h, t] : tokens) {
-      if (!token.empty() && SameToken(token, t)) {
-        allow = &allowed[t];
-        host = h;
+    {
+      std::shared_lock lock(mutex);  // a live update may change the hosts
+      for (const auto& [h, t] : tokens) {
+        if (!token.empty() && SameToken(token, t)) {
+          if (auto ops = allowed.find(t); ops != allowed.end()) allow = ops->second;
+          host = h;
+        }
       }
     }
-    if (allow == nullptr) {
+    if (host.empty()) {
       return Answer(res, 401, {{"error", "missing or unknown token: send `Authorization: Bearer <token>` with the "
                                          "token the simulator gave this host"}});
     }
@@ -76,7 +81,7 @@ struct ResourceApi::Impl {
     }
     std::string resource = rest.substr(0, slash);
     std::string operation = rest.substr(slash + 1);
-    if (allow->count(resource + "\n" + operation) == 0) {
+    if (allow.count(resource + "\n" + operation) == 0) {
       return Answer(res, 403,
                     {{"error", fmt::format("`{}` may not call `{}` on `{}`: it is not bound to that operation (bind "
                                            "it with `bindings: {{ \"NAME\" => resource.allow([\"{}\"]) }}` or use it "
@@ -109,20 +114,31 @@ struct ResourceApi::Impl {
 ResourceApi::ResourceApi(Simulator& sim) : impl_(std::make_unique<Impl>(sim)) {}
 ResourceApi::~ResourceApi() { Stop(); }
 
-auto ResourceApi::Start(const std::string& container_address) -> std::string {
-  auto add_host = [&](const std::string& path, const nlohmann::json& permissions) {
-    auto sim = permissions.find("sim");
-    if (sim == permissions.end() || !sim->is_array() || sim->empty()) return;
-    std::string token = RandomToken();
-    impl_->tokens[path] = token;
+void ResourceApi::Refresh() {
+  std::map<std::string, std::string> tokens;
+  std::map<std::string, std::set<std::string>> allowed;
+  std::unique_lock lock(impl_->mutex);
+  for (const ir::Resource& resource : impl_->sim.GetProgram().resources) {
+    auto sim = resource.permissions.find("sim");
+    if (sim == resource.permissions.end() || !sim->is_array() || sim->empty()) continue;
+    // A host keeps its token across live updates: its containers have it.
+    auto known = impl_->tokens.find(resource.path);
+    std::string token = known != impl_->tokens.end() ? known->second : RandomToken();
+    tokens[resource.path] = token;
+    std::set<std::string>& ops = allowed[token];
     for (const nlohmann::json& entry : *sim) {
-      std::string resource = entry.value("resource", "");
+      std::string target = entry.value("resource", "");
       for (const nlohmann::json& op : entry.value("ops", nlohmann::json::array())) {
-        if (op.is_string()) impl_->allowed[token].insert(resource + "\n" + op.get<std::string>());
+        if (op.is_string()) ops.insert(target + "\n" + op.get<std::string>());
       }
     }
-  };
-  for (const ir::Resource& resource : impl_->sim.GetProgram().resources) add_host(resource.path, resource.permissions);
+  }
+  impl_->tokens = std::move(tokens);
+  impl_->allowed = std::move(allowed);
+}
+
+auto ResourceApi::Start(const std::string& container_address) -> std::string {
+  Refresh();
   std::vector<std::string> addresses = {"127.0.0.1"};
   if (!container_address.empty()) addresses.push_back(container_address);
   for (const std::string& address : addresses) {
@@ -174,6 +190,9 @@ auto ResourceApi::ContainerUrl() const -> std::string {
   return fmt::format("http://{}:{}", impl_->listeners[1]->address, impl_->listeners[1]->port);
 }
 
-auto ResourceApi::Tokens() const -> const std::map<std::string, std::string>& { return impl_->tokens; }
+auto ResourceApi::Tokens() const -> std::map<std::string, std::string> {
+  std::shared_lock lock(impl_->mutex);
+  return impl_->tokens;
+}
 
 }  // namespace wdsl::runtime

@@ -28,7 +28,10 @@ class ResourceApi {
   // The URL containers use ("" without a container address).
   auto ContainerUrl() const -> std::string;
   // host path -> token.
-  auto Tokens() const -> const std::map<std::string, std::string>&;
+  auto Tokens() const -> std::map<std::string, std::string>;
+  // Hosts and their operations again from the simulator's current program
+  // (after a live update); hosts that remain keep their tokens.
+  void Refresh();
 
  private:
   struct Impl;

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <shared_mutex>
 #include <map>
 #include <thread>
 
@@ -34,7 +35,9 @@ auto HopByHop(const std::string& name) -> bool {
 struct Router::Impl {
   explicit Impl(Simulator& s) : sim(s) {}
   Simulator& sim;
-  std::vector<std::pair<std::string, RouteTarget*>> routes;  // longest prefix first
+  // Longest prefix first. Live updates change it while requests are served.
+  mutable std::shared_mutex routes_mutex;
+  std::vector<std::pair<std::string, RouteTarget*>> routes;
   httplib::Server server;
   std::thread thread;
   std::atomic<bool> done{false};
@@ -179,14 +182,24 @@ Router::~Router() { Stop(); }
 
 void Router::AddRoute(const std::string& prefix, RouteTarget* target) {
   std::string normal = prefix.size() > 1 && prefix.ends_with("/") ? prefix.substr(0, prefix.size() - 1) : prefix;
+  std::unique_lock lock(impl_->routes_mutex);
   impl_->routes.emplace_back(normal, target);
   std::stable_sort(impl_->routes.begin(), impl_->routes.end(),
                    [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
 }
 
-auto Router::HasRoutes() const -> bool { return !impl_->routes.empty(); }
+void Router::RemoveTarget(RouteTarget* target) {
+  std::unique_lock lock(impl_->routes_mutex);
+  std::erase_if(impl_->routes, [&](const auto& route) { return route.second == target; });
+}
+
+auto Router::HasRoutes() const -> bool {
+  std::shared_lock lock(impl_->routes_mutex);
+  return !impl_->routes.empty();
+}
 
 auto Router::Match(const std::string& path) const -> RouteTarget* {
+  std::shared_lock lock(impl_->routes_mutex);
   for (const auto& [prefix, target] : impl_->routes) {
     if (prefix == "/" || path == prefix || (path.starts_with(prefix) && path[prefix.size()] == '/')) return target;
   }
@@ -198,6 +211,7 @@ auto Router::Bind() -> std::string {
     RouteTarget* target = Match(req.path);
     if (target == nullptr) {
       std::string known;
+      std::shared_lock lock(impl_->routes_mutex);
       for (const auto& [prefix, t] : impl_->routes) known += fmt::format("\n  {} -> {}", prefix, t->TargetName());
       res.status = 404;
       res.set_content(fmt::format("404 Not Found: no workload route matches {}; the routes are:{}\n", req.path, known),

@@ -29,6 +29,8 @@ class Router {
   ~Router();
   // `prefix` "/" matches every path; "/api" matches "/api" and "/api/...", not "/apis".
   void AddRoute(const std::string& prefix, RouteTarget* target);
+  // Takes every route of `target` away (a live update removed its workload).
+  void RemoveTarget(RouteTarget* target);
   auto HasRoutes() const -> bool;
   // Takes the next port of the simulator (like an Api). Returns an error or "".
   auto Bind() -> std::string;

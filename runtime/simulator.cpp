@@ -67,7 +67,9 @@ auto SourceScope::Current() -> const std::string& {
 // ------------------------------------------------------------ lifecycle
 
 Simulator::Simulator(ir::Program program, SimOptions options)
-    : program_(std::move(program)), options_(std::move(options)), generation_(next_generation++) {
+    : as_given_(program), options_(std::move(options)), generation_(next_generation++) {
+  programs_.push_back(std::make_unique<ir::Program>(std::move(program)));
+  program_ = programs_.back().get();
   static StreamLogSink stdout_sink(std::cout, false);
   if (options_.log == nullptr) options_.log = &stdout_sink;
   next_port_ = options_.first_port;
@@ -115,20 +117,9 @@ auto Simulator::StartResources() -> std::string {
                        options_.state_dir.string());
   }
   bool containers = false;
-  for (const ir::Resource& resource : program_.resources) {
-    std::unique_ptr<LiveResource> live = MakeLiveResource(*this, resource);
-    if (!live) {
-      // User classes live in the interpreter; an Endpoint is only a URL.
-      if (program_.FindClass(resource.type) == nullptr && resource.type != "cloud.Endpoint") {
-        Note(fmt::format("`{}` ({}) is not simulated yet: its operations fail and it does not run", resource.path,
-                         resource.type));
-      }
-      continue;
-    }
-    containers = containers || RunsInContainers(resource.type);
-    order_.push_back(live.get());
-    live_[resource.path] = std::move(live);
-  }
+  std::set<std::string> all;
+  for (const ir::Resource& resource : GetProgram().resources) all.insert(resource.path);
+  MakeResources(GetProgram(), all, containers);
   started_ = true;
   if (containers) {
     // Docker first: without an engine nothing else starts.
@@ -153,11 +144,7 @@ auto Simulator::StartResources() -> std::string {
       return error;
     }
   }
-  ResolveTokens();
-  // Program's lookup indexes fill lazily; filled here, later lookups from
-  // many threads (GetResourceField, ValueFromJson) only read them.
-  program_.FindResource("");
-  program_.FindClass("");
+  ResolveTokens(*program_.load());
   // Before the resources start: containers get its URL and tokens.
   if (options_.resource_api || containers_) {
     resource_api_ = std::make_unique<ResourceApi>(*this);
@@ -214,6 +201,34 @@ auto Simulator::ResourceApiTokens() const -> std::map<std::string, std::string> 
   return resource_api_ ? resource_api_->Tokens() : std::map<std::string, std::string>{};
 }
 
+auto Simulator::MakeResources(const ir::Program& program, const std::set<std::string>& paths, bool& containers)
+    -> std::vector<LiveResource*> {
+  std::vector<LiveResource*> made;
+  for (const ir::Resource& resource : program.resources) {
+    if (!paths.contains(resource.path)) continue;
+    std::unique_ptr<LiveResource> live = MakeLiveResource(*this, resource);
+    if (!live) {
+      // User classes live in the interpreter; an Endpoint is only a URL.
+      if (program.FindClass(resource.type) == nullptr && resource.type != "cloud.Endpoint") {
+        Note(fmt::format("`{}` ({}) is not simulated yet: its operations fail and it does not run", resource.path,
+                         resource.type));
+      }
+      continue;
+    }
+    containers = containers || RunsInContainers(resource.type);
+    made.push_back(live.get());
+    std::unique_lock lock(live_mutex_);
+    order_.push_back(live.get());
+    live_[resource.path] = std::move(live);
+  }
+  return made;
+}
+
+auto Simulator::PreviousPort(const std::string& path) const -> int {
+  auto it = previous_ports_.find(path);
+  return it == previous_ports_.end() ? 0 : it->second;
+}
+
 void Simulator::Stop() {
   std::lock_guard lock(stop_mutex_);
   if (!started_) return;
@@ -231,7 +246,7 @@ void Simulator::Stop() {
 
 // Replaces `${wdsl#<path>#<attribute>}` tokens (api.url read at preflight)
 // by their values, everywhere inflight code can read a preflight string.
-void Simulator::ResolveTokens() {
+void Simulator::ResolveTokens(ir::Program& program) {
   static const std::regex kToken(R"(\$\{wdsl#([^#{}]+)#([A-Za-z0-9_]+)\})");
   std::function<void(nlohmann::json&)> walk = [&](nlohmann::json& j) {
     if (j.is_string()) {
@@ -254,12 +269,16 @@ void Simulator::ResolveTokens() {
       for (auto& item : j) walk(item);
     }
   };
-  for (ir::Resource& resource : program_.resources) {
+  for (ir::Resource& resource : program.resources) {
     walk(resource.props);
     walk(resource.fields);
   }
-  for (ir::Function& function : program_.functions) walk(function.module_captures);
-  for (ir::TestCase& test : program_.tests) walk(test.closure);
+  for (ir::Function& function : program.functions) walk(function.module_captures);
+  for (ir::TestCase& test : program.tests) walk(test.closure);
+  // Program's lookup indexes fill lazily; filled here, later lookups from
+  // many threads (GetResourceField, ValueFromJson) only read them.
+  program.FindResource("");
+  program.FindClass("");
 }
 
 void Simulator::FilesChanged(const std::vector<FileChange>& changes) {
@@ -268,7 +287,8 @@ void Simulator::FilesChanged(const std::vector<FileChange>& changes) {
 
 auto Simulator::Endpoints() const -> std::vector<EndpointInfo> {
   std::vector<EndpointInfo> out;
-  for (const ir::Resource& resource : program_.resources) {
+  std::shared_lock lock(live_mutex_);
+  for (const ir::Resource& resource : GetProgram().resources) {
     std::string url;
     auto it = live_.find(resource.path);
     if (it != live_.end()) {
@@ -289,6 +309,7 @@ auto Simulator::StateDir(const std::string& resource_path) const -> std::filesys
 }
 
 auto Simulator::Find(const std::string& path) -> LiveResource* {
+  std::shared_lock lock(live_mutex_);
   auto it = live_.find(path);
   return it == live_.end() ? nullptr : it->second.get();
 }
@@ -297,23 +318,25 @@ void Simulator::Log(const std::string& source, const std::string& text) { option
 
 // ------------------------------------------------------------ running code
 
-auto Simulator::NewInterpreter() -> std::unique_ptr<ir::Interpreter> {
-  return std::make_unique<ir::Interpreter>(program_, static_cast<ir::Host&>(*this));
+auto Simulator::NewInterpreter(const ir::Program& program) -> std::unique_ptr<ir::Interpreter> {
+  return std::make_unique<ir::Interpreter>(program, static_cast<ir::Host&>(*this));
 }
 
-auto Simulator::ThreadInterpreter() -> ir::Interpreter& {
-  // Keyed by generation, not address: a later simulator may reuse this one's
-  // address while a thread of the earlier one is still finishing.
-  thread_local std::unordered_map<uint64_t, std::unique_ptr<ir::Interpreter>> interpreters;
-  std::unique_ptr<ir::Interpreter>& slot = interpreters[generation_];
-  if (!slot) slot = NewInterpreter();
+auto Simulator::ThreadInterpreter(const ir::Program& program) -> ir::Interpreter& {
+  // Keyed by generation, not only address: a later simulator may reuse this
+  // one's address while a thread of the earlier one is still finishing.
+  // Programs of one simulator live as long as it does, so their addresses
+  // tell them apart.
+  thread_local std::map<std::pair<uint64_t, const ir::Program*>, std::unique_ptr<ir::Interpreter>> interpreters;
+  std::unique_ptr<ir::Interpreter>& slot = interpreters[{generation_, &program}];
+  if (!slot) slot = NewInterpreter(program);
   return *slot;
 }
 
 auto Simulator::CallHandler(ir::Interpreter& interp, const nlohmann::json& closure, std::vector<ir::Value> args,
                             const std::string& source) -> ir::Value {
   SourceScope scope(source);
-  ir::Value callee = ir::ValueFromJson(closure, &program_);
+  ir::Value callee = ir::ValueFromJson(closure, &interp.GetProgram());
   if (callee.kind != ir::ValueKind::kClosure) Fail(fmt::format("`{}` has no handler to run", source));
   if (!options_.trace) return interp.Call(callee, std::move(args));
   return Traced(source, "handler", args, [&] { return interp.Call(callee, std::move(args)); });
@@ -379,18 +402,19 @@ auto Simulator::CallResource(ir::Interpreter& interp, const ir::Value& resource,
   return Traced(SourceScope::Current(), name, args, [&] { return live->Call(interp, method, args); });
 }
 
-auto Simulator::GetResourceField(ir::Interpreter&, const ir::Value& resource, const std::string& name,
+auto Simulator::GetResourceField(ir::Interpreter& interp, const ir::Value& resource, const std::string& name,
                                  const ir::SourcePos&) -> ir::Value {
   if (resource.kind != ir::ValueKind::kResource || !resource.resource) Fail("`" + name + "` read from a non-resource");
-  const ir::Resource* target = program_.FindResource(resource.resource->path);
+  const ir::Program& program = interp.GetProgram();
+  const ir::Resource* target = program.FindResource(resource.resource->path);
   if (target == nullptr) Fail(fmt::format("unknown resource `{}`", resource.resource->path));
   if (LiveResource* live = Find(target->path)) {
     if (auto attribute = live->Attribute(name)) return ir::Value::Str(*attribute);
   }
   // A user class's preflight field, or a stdlib attribute that is a prop.
-  if (auto it = target->fields.find(name); it != target->fields.end()) return ir::ValueFromJson(*it, &program_);
-  if (auto it = target->props.find(name); it != target->props.end()) return ir::ValueFromJson(*it, &program_);
-  if (program_.FindClass(target->type) != nullptr) return ir::Value::Nil();  // a user class field never set
+  if (auto it = target->fields.find(name); it != target->fields.end()) return ir::ValueFromJson(*it, &program);
+  if (auto it = target->props.find(name); it != target->props.end()) return ir::ValueFromJson(*it, &program);
+  if (program.FindClass(target->type) != nullptr) return ir::Value::Nil();  // a user class field never set
   Fail(fmt::format("`{}` ({}) has no attribute `{}` in the simulator", target->path, target->type, name));
 }
 

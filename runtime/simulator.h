@@ -13,7 +13,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -101,6 +103,17 @@ class LiveResource;
 class ResourceApi;
 class ContainerHost;
 
+// What Simulator::Update did with a recompiled program.
+struct UpdateResult {
+  // Set when this change cannot be applied to the running app (the app
+  // starts running containers, or the update failed part way); the caller
+  // restarts the whole app. Says why.
+  std::string restart;
+  // One line per resource that was started, stopped, replaced or reloaded.
+  std::vector<std::string> lines;
+  int kept = 0;  // resources left running as they were
+};
+
 class Simulator : private ir::Host {
  public:
   Simulator(ir::Program program, SimOptions options);
@@ -131,6 +144,14 @@ class Simulator : private ir::Host {
   // files their `sync` rules match into their replicas, and rebuild and
   // replace them for other changes in their build context. Blocks until done.
   void FilesChanged(const std::vector<FileChange>& changes);
+  // Live update of a recompiled program (`wdsl run --watch`): starts added
+  // resources, stops removed ones, replaces those whose props changed,
+  // reloads the inflight code of those whose handlers changed (an Api keeps
+  // its port, a Function takes the new code on its next call, a Service,
+  // queue consumer or schedule restarts), and leaves the others running
+  // with their state. `images`: ir::DescribeImages of `next`, already built.
+  // Blocks until the started resources are ready (simulator_update.cpp).
+  auto Update(ir::Program next, std::map<std::string, nlohmann::json> images) -> UpdateResult;
 
   auto Endpoints() const -> std::vector<EndpointInfo>;
   // With SimOptions::resource_api: its URL, and the token of each host
@@ -141,7 +162,11 @@ class Simulator : private ir::Host {
   // The router that serves the workloads' routes (`ingress` in endpoints.json), or "".
   auto IngressUrl() const -> std::string;
   auto ResourceApiTokens() const -> std::map<std::string, std::string>;
-  auto GetProgram() const -> const ir::Program& { return program_; }
+  // The program as last started or updated. A resource keeps the program it
+  // was made from (LiveResource::Program()); earlier programs stay alive
+  // until the simulator is destroyed, so code still running from one never
+  // reads freed data.
+  auto GetProgram() const -> const ir::Program& { return *program_.load(); }
   auto Options() const -> const SimOptions& { return options_; }
 
   // ---- for resources (runtime/*.cpp)
@@ -150,13 +175,19 @@ class Simulator : private ir::Host {
   auto CallHandler(ir::Interpreter& interp, const nlohmann::json& closure, std::vector<ir::Value> args,
                    const std::string& source) -> ir::Value;
   // An interpreter owned by the calling thread, for threads the simulator
-  // owns (consumers, schedules, server workers); it lives until the thread ends.
-  auto ThreadInterpreter() -> ir::Interpreter&;
-  auto NewInterpreter() -> std::unique_ptr<ir::Interpreter>;
+  // owns (consumers, schedules, server workers); it lives until the thread
+  // ends. One per program: a closure runs in the program it comes from.
+  auto ThreadInterpreter(const ir::Program& program) -> ir::Interpreter&;
+  auto ThreadInterpreter() -> ir::Interpreter& { return ThreadInterpreter(GetProgram()); }
+  auto NewInterpreter(const ir::Program& program) -> std::unique_ptr<ir::Interpreter>;
+  auto NewInterpreter() -> std::unique_ptr<ir::Interpreter> { return NewInterpreter(GetProgram()); }
   void Log(const std::string& source, const std::string& text);
   // The next port an Api should try: `first_port` upward, one step per
   // call, so each Api gets its own (0 when any free port will do).
   auto NextPort() -> int { return options_.first_port == 0 ? 0 : next_port_++; }
+  // The port `path` had before a live update replaced it (it tries that
+  // one first, so its URL stays the same), or 0.
+  auto PreviousPort(const std::string& path) const -> int;
   void Note(const std::string& text);
   auto StateDir(const std::string& resource_path) const -> std::filesystem::path;
   // Docker, the app network, the router (nullptr when the app runs no container).
@@ -178,13 +209,27 @@ class Simulator : private ir::Host {
   // Runs `call` and logs it as a trace line (SimOptions::trace).
   auto Traced(const std::string& source, const std::string& what, const std::vector<ir::Value>& args,
               const std::function<ir::Value()>& call) -> ir::Value;
-  void ResolveTokens();
+  void ResolveTokens(ir::Program& program);
+  auto MakeResources(const ir::Program& program, const std::set<std::string>& paths, bool& containers)
+      -> std::vector<LiveResource*>;
 
-  ir::Program program_;
+  // Every program this simulator has run (the first, then one per Update);
+  // `program_` is the newest.
+  std::vector<std::unique_ptr<ir::Program>> programs_;
+  std::atomic<ir::Program*> program_{nullptr};
+  // The newest program as it was given, before `${wdsl#...}` tokens were
+  // resolved: what a recompiled program is compared with.
+  ir::Program as_given_;
   SimOptions options_;
   uint64_t generation_;  // tells this simulator's thread-local interpreters from earlier ones
+  // Readers (Find, from any thread) share; Update and Stop change it.
+  mutable std::shared_mutex live_mutex_;
   std::map<std::string, std::unique_ptr<LiveResource>> live_;
   std::vector<LiveResource*> order_;  // creation order
+  // Resources a live update stopped. Kept (stopped) until the simulator is
+  // destroyed: a call that found one just before still completes.
+  std::vector<std::unique_ptr<LiveResource>> retired_;
+  std::map<std::string, int> previous_ports_;
   std::unique_ptr<ResourceApi> resource_api_;
   std::unique_ptr<ContainerHost> containers_;
   std::atomic<int> next_port_{0};

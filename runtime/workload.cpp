@@ -304,6 +304,17 @@ class Workload : public LiveResource, public RouteTarget {
     if (prober_.joinable()) prober_.join();
   }
 
+  void Remove() override {
+    Stop();
+    sim_.Containers()->GetRouter().RemoveTarget(this);
+    std::vector<std::shared_ptr<Replica>> replicas;
+    {
+      std::lock_guard lock(mutex_);
+      replicas = replicas_;
+    }
+    for (const auto& replica : replicas) Discard(replica);
+  }
+
   auto Attribute(const std::string& name) -> std::optional<std::string> override {
     if (ports_.empty()) return std::nullopt;
     if (name == "internalUrl") return fmt::format("http://{}:{}", name_, ports_.front());
@@ -744,6 +755,10 @@ class Container : public LiveResource {
     return fmt::format("`{}`: nothing listened on port {} of `{}` after {:.0f} s; its last output:\n{}", Path(),
                        container_port_, name_, sim_.Options().ready_timeout_seconds,
                        sim_.Containers()->LastLogs(name_, 15));
+  }
+
+  void Remove() override {
+    if (!name_.empty()) sim_.Containers()->Remove(name_);
   }
 
   auto Attribute(const std::string& name) -> std::optional<std::string> override {

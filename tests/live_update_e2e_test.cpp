@@ -137,34 +137,74 @@ TEST(LiveUpdate, SyncedFilesLandInTheRunningContainerOtherChangesRebuildAndRepla
   EXPECT_EQ(Shell("docker ps -aq --filter label=wdsl.app=" + app), "");
 }
 
-TEST(LiveUpdate, ABrokenProgramKeepsTheAppAFixedOneRestartsIt) {
+// A workload and an Api beside it; `reply` is the Api handler's text.
+auto TwoPartProgram(const std::string& greeting, const std::string& reply) -> std::string {
+  return Program(greeting) + R"(bring cloud;
+let hits = new cloud.Counter() as "hits";
+let api = new cloud.Api() as "api";
+api.get("/hits", inflight (req) => {
+  return cloud.ApiResponse { status: 200, body: ")" + reply + R"( {hits.peek()}" };
+});
+api.post("/hits", inflight (req) => {
+  hits.inc();
+  return cloud.ApiResponse { status: 204 };
+});
+)";
+}
+
+TEST(LiveUpdate, AProgramChangeActsOnlyOnWhatChanged) {
   std::string dir = TempDir("lprog");
   std::string app = fs::path(dir).filename().string();
   CleanUpApp cleanup{app};
   ASSERT_NO_FATAL_FAILURE(WriteContext(dir));
-  WriteFile(dir + "/main.w", Program("one"));
+  WriteFile(dir + "/main.w", TwoPartProgram("one", "first"));
   RunningApp run(dir, {"--sim", "main.w", "--port", "0"});
   std::string url = run.WaitForUrl("ingress", 120);
   ASSERT_FALSE(url.empty()) << run.Out() << run.Err();
+  std::string api = run.WaitForUrl("root/Default/api", 10);
+  EXPECT_EQ(httplib::Client(api).Post("/hits")->status, 204);
+  EXPECT_EQ(Get(api, "/hits").second, "first 1");
+  std::string web = "wdsl-" + app + "-web-0";
+  std::string id = ContainerId(web);
+  ASSERT_FALSE(id.empty());
 
-  WriteFile(dir + "/main.w", Program("one") + "let broken: num = \"text\";\n");
+  // A broken program: diagnostics, and the app keeps running as it was.
+  WriteFile(dir + "/main.w", TwoPartProgram("one", "first") + "let broken: num = \"text\";\n");
   EXPECT_TRUE(Eventually([&] { return run.Err().find("keeps running as it was") != std::string::npos; })) << run.Err();
   EXPECT_NE(run.Err().find("E0"), std::string::npos) << "the diagnostics are printed: " << run.Err();
   EXPECT_EQ(Get(url, "/index.html").first, 200);
 
-  WriteFile(dir + "/main.w", Program("two"));
+  // Fixed, with a new handler body: the Api takes the new code on the same
+  // port, the counter keeps its value, the container is not touched.
+  WriteFile(dir + "/main.w", TwoPartProgram("one", "second"));
+  EXPECT_TRUE(Eventually([&] { return Get(api, "/hits").second == "second 1"; }, 30)) << run.Err();
   EXPECT_TRUE(Eventually([&] {
-    return Shell("docker exec wdsl-" + app + "-web-0 /bin/busybox env 2>/dev/null").find("GREETING=two") !=
-           std::string::npos;
+    return run.Err().find("~ root/Default/api (cloud.Api): inflight code reloaded in place") != std::string::npos;
+  })) << run.Err();
+  EXPECT_EQ(run.Err().find("root/Default/web"), std::string::npos) << run.Err();
+  EXPECT_EQ(ContainerId(web), id) << "a handler change must not touch the workload";
+
+  // The workload's env: only it is replaced (a new container), behind the
+  // same router URL; the Api and the counter keep running.
+  WriteFile(dir + "/main.w", TwoPartProgram("two", "second"));
+  EXPECT_TRUE(Eventually([&] {
+    return Shell("docker exec " + web + " /bin/busybox env 2>/dev/null").find("GREETING=two") != std::string::npos;
   }, 120)) << run.Err();
-  EXPECT_NE(run.Err().find("~ root/Default/web (changed)"), std::string::npos) << run.Err();
-  // The new run's router (on a new port here, `--port 0`) serves again.
+  EXPECT_NE(ContainerId(web), id);
   EXPECT_TRUE(Eventually([&] {
-    auto endpoints = nlohmann::json::parse(ReadFile(dir + "/.wdsl/endpoints.json"), nullptr, false);
-    if (!endpoints.is_object() || !endpoints.contains("ingress")) return false;
-    return Get(endpoints["ingress"].value("url", ""), "/index.html").second == "v1\n";
-  }, 60));
+    return run.Err().find("~ root/Default/web (containers.Workload): changed, replaced") != std::string::npos;
+  })) << run.Err();
+  EXPECT_TRUE(Eventually([&] { return Get(url, "/index.html").second == "v1\n"; }, 60)) << run.Err();
+  EXPECT_EQ(Get(api, "/hits").second, "second 1");
+  EXPECT_EQ(run.Err().find("restarting the whole app"), std::string::npos) << run.Err();
+
+  // Removing the Api stops it; its port no longer answers.
+  WriteFile(dir + "/main.w", Program("two"));
+  EXPECT_TRUE(Eventually([&] { return run.Err().find("- root/Default/api: removed, stopped") != std::string::npos; }))
+      << run.Err();
+  EXPECT_EQ(Get(api, "/hits").first, -1);
   EXPECT_EQ(run.SignalAndWait(SIGINT), 0) << run.Err();
+  EXPECT_EQ(Shell("docker ps -aq --filter label=wdsl.app=" + app), "");
 }
 
 // `wdsl run --trace --debug web`, `wdsl logs` and `wdsl exec` on a running app.
