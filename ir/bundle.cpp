@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <set>
 #include <vector>
 
@@ -23,6 +24,15 @@ void CollectResources(const Json& value, std::vector<std::string>& out) {
   if (value.is_structured()) {
     for (const Json& item : value) CollectResources(item, out);
   }
+}
+
+// Source paths relative to the entry file's directory, so the bundle (and
+// the image's hash) is the same in every checkout of the app.
+auto Relative(const std::string& file, const std::filesystem::path& base) -> std::string {
+  std::filesystem::path path(file);
+  if (!path.is_absolute() || base.empty()) return file;
+  std::string relative = path.lexically_relative(base).generic_string();
+  return relative.empty() ? file : relative;
 }
 
 void SetError(std::string* error, std::string message) {
@@ -54,10 +64,10 @@ auto MakeServiceBundle(const Program& program, const std::string& service_path, 
       CollectResources(resource->fields, pending);
     }
   }
+  std::filesystem::path base = std::filesystem::path(program.entry_file).parent_path();
   Program subset;
   subset.app = program.app;
-  subset.entry_file = program.entry_file;
-  subset.files = program.files;
+  subset.entry_file = Relative(program.entry_file, base);
   // Preflight code never runs inflight: its functions stay as stubs, so
   // indices hold and an edit of preflight code alone leaves the bundle as it was.
   subset.functions.reserve(program.functions.size());
@@ -66,6 +76,7 @@ auto MakeServiceBundle(const Program& program, const std::string& service_path, 
                           function.phase == Phase::kPreflight;
     if (!preflight_only) {
       subset.functions.push_back(function);
+      subset.functions.back().pos.file = Relative(function.pos.file, base);
       continue;
     }
     Function stub;
@@ -77,7 +88,9 @@ auto MakeServiceBundle(const Program& program, const std::string& service_path, 
   }
   subset.classes = program.classes;
   for (const Resource& resource : program.resources) {
-    if (reachable.contains(resource.path)) subset.resources.push_back(resource);
+    if (!reachable.contains(resource.path)) continue;
+    subset.resources.push_back(resource);
+    subset.resources.back().pos.file = Relative(resource.pos.file, base);
   }
   return Json{{"wdsl_bundle", kBundleVersion}, {"service", service_path}, {"program", ToJson(subset)}};
 }

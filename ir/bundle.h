@@ -3,7 +3,8 @@
 // simulator - the service's resource, the resources its code can reach, and
 // the program's functions and classes - as JSON (ir/json.h):
 //   {"wdsl_bundle": 1, "service": "root/Default/worker", "program": {...}}
-// Tests, edges and resources the service cannot reach are left out, so a
+// Source paths are relative to the entry file's directory. Tests, edges,
+// preflight code and resources the service cannot reach are left out, so a
 // change to them does not change the bundle (nor the image built from it).
 #pragma once
 

@@ -116,7 +116,9 @@ auto Simulator::StartResources() -> std::string {
   }
   bool containers = false;
   for (const ir::Resource& resource : program_.resources) {
-    std::unique_ptr<LiveResource> live = MakeLiveResource(*this, resource);
+    bool in_container = RunsInContainers(resource.type) || ServiceInContainer(resource, options_);
+    std::unique_ptr<LiveResource> live = ServiceInContainer(resource, options_) ? MakeContainerService(*this, resource)
+                                                                                : MakeLiveResource(*this, resource);
     if (!live) {
       // User classes live in the interpreter; an Endpoint is only a URL.
       if (program_.FindClass(resource.type) == nullptr && resource.type != "cloud.Endpoint") {
@@ -125,7 +127,8 @@ auto Simulator::StartResources() -> std::string {
       }
       continue;
     }
-    containers = containers || RunsInContainers(resource.type);
+    containers = containers || in_container;
+    if (in_container) in_containers_.insert(live.get());
     order_.push_back(live.get());
     live_[resource.path] = std::move(live);
   }
@@ -172,7 +175,7 @@ auto Simulator::StartResources() -> std::string {
   // rest in creation order, on this thread.
   std::vector<LiveResource*> in_containers;
   for (LiveResource* live : order_) {
-    if (RunsInContainers(live->Type())) {
+    if (in_containers_.contains(live)) {
       in_containers.push_back(live);
       continue;
     }
@@ -217,7 +220,9 @@ auto Simulator::ResourceApiTokens() const -> std::map<std::string, std::string> 
 void Simulator::Stop() {
   std::lock_guard lock(stop_mutex_);
   if (!started_) return;
-  // Outside callers first, then the resources they call.
+  // Outside callers first (services in containers run their stop
+  // handlers, which may call resources), then the resources they call.
+  for (auto it = order_.rbegin(); it != order_.rend(); ++it) (*it)->StopOutsideCode();
   if (resource_api_) resource_api_->Stop();
   // Reverse creation order: what was made last may use what came first.
   for (auto it = order_.rbegin(); it != order_.rend(); ++it) (*it)->Stop();

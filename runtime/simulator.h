@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,9 @@ struct SimOptions {
   // `wdsl run --trace`: log every inflight call of a resource operation and
   // every handler run, with arguments, result (or error) and duration.
   bool trace = false;
+  // `wdsl run --services-in-containers`: every cloud.Service runs in its
+  // image (SimOptions::images has it), as `runtime: "container"` asks for one.
+  bool services_in_containers = false;
   // `wdsl run --debug NAME`: workloads (by name or path) started with their
   // `debug` command and with the debug port published on 127.0.0.1.
   std::vector<std::string> debug;
@@ -185,6 +189,7 @@ class Simulator : private ir::Host {
   uint64_t generation_;  // tells this simulator's thread-local interpreters from earlier ones
   std::map<std::string, std::unique_ptr<LiveResource>> live_;
   std::vector<LiveResource*> order_;  // creation order
+  std::set<LiveResource*> in_containers_;  // those that run in containers (started in parallel)
   std::unique_ptr<ResourceApi> resource_api_;
   std::unique_ptr<ContainerHost> containers_;
   std::atomic<int> next_port_{0};
