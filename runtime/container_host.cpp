@@ -117,13 +117,14 @@ auto ContainerHost::Run(docker::RunSpec spec, const std::string& source) -> std:
 
 void ContainerHost::FollowLogs(const std::string& name, const std::string& source) {
   std::lock_guard lock(mutex_);
-  log_threads_.emplace_back([this, name, source] {
+  uint64_t generation = ++generations_[name];
+  log_threads_.emplace_back([this, name, source, generation] {
     // `docker logs --follow` ends when the container stops; a restart
     // (liveness, restart policy) starts a new one from the restart time.
     std::string since;
     auto gone = [&] {
       std::lock_guard lock(mutex_);
-      return removed_.contains(name);
+      return generations_[name] != generation;
     };
     while (!stopping_ && !gone()) {
       std::vector<std::string> args = {"logs", "--follow"};
@@ -152,7 +153,7 @@ auto ContainerHost::LastLogs(const std::string& name, int lines) -> std::string 
 void ContainerHost::Remove(const std::string& name) {
   {
     std::lock_guard lock(mutex_);
-    removed_.insert(name);
+    ++generations_[name];
     std::erase(containers_, name);
   }
   runner_->Run({"rm", "--force", "--volumes", name}, std::chrono::minutes(1));

@@ -82,7 +82,10 @@ class ContainerHost {
   std::string gateway_;
   mutable std::mutex mutex_;
   std::vector<std::string> containers_;  // names, in start order
-  std::set<std::string> removed_;        // containers removed while the app runs (their log followers end)
+  // Per name, how often a container of that name was run or removed: a log
+  // follower ends when its container's count moves on (removed, or replaced
+  // by a new container of the same name, as a restarted service is).
+  std::map<std::string, uint64_t> generations_;
   std::map<std::string, std::string> rebuilt_;  // owner -> tag of an image built again by a live update
   std::vector<std::thread> log_threads_;
   std::atomic<bool> stopping_{false};
