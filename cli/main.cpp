@@ -17,6 +17,7 @@
 #include "backends/tfaws/tfaws.h"
 #include "backends/k8s/chart.h"
 #include "backends/output.h"
+#include "backends/services.h"
 #include "backends/sim/sim.h"
 #include "cli/driver.h"
 #include "cli/images.h"
@@ -224,6 +225,10 @@ auto main(int argc, char** argv) -> int {
     // Emit (pure, and it may find missing platform values), then images,
     // then write: a build that fails anywhere leaves the previous output.
     auto start = std::chrono::steady_clock::now();
+    // Deployment targets run each cloud.Service as a workload of its image.
+    if (target == "helm" || target == "k8s" || target == "ecs" || target == "tf-aws") {
+      compiled.program = wdsl::ServicesAsWorkloads(*compiled.program);
+    }
     wdsl::ChartOptions chart_options;
     chart_options.registry = registry;
     wdsl::OutputFiles files;
