@@ -234,7 +234,8 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
   }
   int exit_code = 0;
   std::map<std::string, nlohmann::json> images;
-  std::optional<ir::Program> program = CompileForSimulator(options.entry, exit_code, images, options.services_in_containers);
+  std::optional<ir::Program> program =
+      CompileForSimulator(options.entry, exit_code, images, options.services_in_containers);
   if (!program) return exit_code;
   double compiled_ms = Ms(started);
   // Every `--debug` name is a workload with a `debug` prop.
@@ -314,7 +315,8 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
       auto recompiling = std::chrono::steady_clock::now();
       std::cerr << "wdsl: the program changed; compiling\n";
       std::map<std::string, nlohmann::json> new_images;
-      std::optional<ir::Program> next = CompileForSimulator(options.entry, exit_code, new_images, options.services_in_containers);
+      std::optional<ir::Program> next =
+          CompileForSimulator(options.entry, exit_code, new_images, options.services_in_containers);
       if (!next) {
         std::cerr << "wdsl: the app keeps running as it was; fix the error and save again\n";
         continue;
