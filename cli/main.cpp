@@ -17,11 +17,13 @@
 #include "backends/tfaws/tfaws.h"
 #include "backends/k8s/chart.h"
 #include "backends/output.h"
+#include "backends/services.h"
 #include "backends/sim/sim.h"
 #include "cli/driver.h"
 #include "cli/images.h"
 #include "cli/lsp.h"
 #include "cli/platform_values.h"
+#include "cli/service_images.h"
 #include "cli/sim_commands.h"
 
 namespace {
@@ -210,9 +212,23 @@ auto main(int argc, char** argv) -> int {
     wdsl::CompileResult compiled = CompileAndReport(options, exit_code);
     if (exit_code != kExitOk || !compiled.program) return exit_code == kExitOk ? kExitUserError : exit_code;
     std::string dir = output_dir.empty() ? DefaultOutputDir(options.entry, target) : output_dir;
+    // Every cloud.Service gets an image of the runtime and its bundle;
+    // backends deploy it, the simulator runs it with `runtime: "container"`.
+    if (target != "ir") {
+      fs::path app_dir = fs::absolute(options.entry).parent_path();
+      if (std::string error = wdsl::AddServiceImages(*compiled.program, app_dir, wdsl::RuntimeBinary(), compiled.images);
+          !error.empty()) {
+        std::cerr << "wdsl: error: " << error << "\n";
+        return kExitEnvironment;
+      }
+    }
     // Emit (pure, and it may find missing platform values), then images,
     // then write: a build that fails anywhere leaves the previous output.
     auto start = std::chrono::steady_clock::now();
+    // Deployment targets run each cloud.Service as a workload of its image.
+    if (target == "helm" || target == "k8s" || target == "ecs" || target == "tf-aws") {
+      compiled.program = wdsl::ServicesAsWorkloads(*compiled.program);
+    }
     wdsl::ChartOptions chart_options;
     chart_options.registry = registry;
     wdsl::OutputFiles files;

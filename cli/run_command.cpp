@@ -106,6 +106,8 @@ auto FilesToWatch(const ir::Program& program, const std::map<std::string, nlohma
     roots.insert(path);
   }
   for (const auto& [owner, description] : images) {
+    // A service's context is written by the compiler; a program change recompiles.
+    if (description.value("service", false)) continue;
     if (description.contains("context")) roots.insert((app_dir / description["context"].get<std::string>()).lexically_normal());
   }
   for (const ir::Resource& resource : program.resources) {
@@ -177,6 +179,7 @@ auto StartApp(ir::Program program, std::map<std::string, nlohmann::json> images,
   sim_options.app_dir = app_dir;
   sim_options.images = std::move(images);
   sim_options.trace = options.trace;
+  sim_options.services_in_containers = options.services_in_containers;
   sim_options.debug = options.debug;
   std::string app = program.app;
   auto sim = std::make_unique<runtime::Simulator>(std::move(program), sim_options);
@@ -217,7 +220,8 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
   }
   int exit_code = 0;
   std::map<std::string, nlohmann::json> images;
-  std::optional<ir::Program> program = CompileForSimulator(options.entry, exit_code, images);
+  std::optional<ir::Program> program =
+      CompileForSimulator(options.entry, exit_code, images, options.services_in_containers);
   if (!program) return exit_code;
   double compiled_ms = Ms(started);
   // Every `--debug` name is a workload with a `debug` prop.
@@ -332,7 +336,8 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
       auto recompiling = std::chrono::steady_clock::now();
       std::cerr << "wdsl: the program changed; compiling\n";
       std::map<std::string, nlohmann::json> new_images;
-      std::optional<ir::Program> next = CompileForSimulator(options.entry, exit_code, new_images);
+      std::optional<ir::Program> next =
+          CompileForSimulator(options.entry, exit_code, new_images, options.services_in_containers);
       if (!next) {
         std::cerr << "wdsl: the app keeps running as it was; fix the error and save again\n";
         continue;

@@ -32,6 +32,7 @@ struct RunCommandOptions {
   int port = 3000;  // Apis listen from here upward
   bool watch = true;  // live reload (`--no-watch` turns it off)
   bool trace = false;  // log every inflight call
+  bool services_in_containers = false;  // every cloud.Service in its image, as with `runtime: "container"`
   std::vector<std::string> debug;  // workloads to start under their debugger
 };
 
@@ -75,6 +76,9 @@ inline auto AddSimCommands(CLI::App& app, RunCommandOptions& run_options, TestCo
   commands.run->add_flag("--trace", run_options.trace,
                          "Log every inflight call (resource operations and handlers) with its arguments, result and "
                          "duration");
+  commands.run->add_flag("--services-in-containers", run_options.services_in_containers,
+                         "Run every cloud.Service in its image in Docker (as `runtime: \"container\"` does for one), "
+                         "not inside the simulator");
   commands.run->add_option("--debug", run_options.debug,
                            "Start this workload (name or path; repeatable) with its `debug` command and publish its "
                            "debug port on 127.0.0.1");
@@ -126,8 +130,11 @@ auto RunExecCommand(const ExecCommandOptions& options) -> int;
 // Sets `exit_code` (0, 1 for errors in the program, 2 when it cannot be read).
 // `images` gets the app's image descriptions (ir/images.h), hashed again
 // when the manifest is read, so a changed build context means a new tag.
-auto CompileForSimulator(const std::string& entry, int& exit_code, std::map<std::string, nlohmann::json>& images)
-    -> std::optional<ir::Program>;
+// The images of the services that run in containers (`runtime:
+// "container"`, or every service with `services_in_containers`) are among
+// them (cli/service_images.h).
+auto CompileForSimulator(const std::string& entry, int& exit_code, std::map<std::string, nlohmann::json>& images,
+                         bool services_in_containers = false) -> std::optional<ir::Program>;
 
 // Checks Docker and builds or pulls the app's images before a simulator
 // starts (printing progress for new ones). 0, or the exit code.

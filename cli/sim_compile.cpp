@@ -13,6 +13,7 @@
 #include "backends/sim/sim.h"
 #include "cli/driver.h"
 #include "cli/images.h"
+#include "cli/service_images.h"
 #include "ir/images.h"
 #include "cli/sim_commands.h"
 
@@ -62,13 +63,29 @@ auto FreshManifest(const std::string& entry, const fs::path& manifest_path,
   return program;
 }
 
+// Adds the images of the services that run in containers; false (with a
+// message and exit code 2) when their contexts cannot be written.
+auto AddContainerServices(const std::string& entry, const ir::Program& program, bool services_in_containers,
+                          std::map<std::string, nlohmann::json>& images, int& exit_code) -> bool {
+  std::string error = AddServiceImages(program, fs::absolute(entry).parent_path(), RuntimeBinary(), images,
+                                       [&](const ir::Resource& service) {
+                                         return services_in_containers ||
+                                                service.props.value("runtime", "process") == "container";
+                                       });
+  if (error.empty()) return true;
+  std::cerr << "wdsl: error: " << error << "\n";
+  exit_code = 2;
+  return false;
+}
+
 }  // namespace
 
-auto CompileForSimulator(const std::string& entry, int& exit_code, std::map<std::string, nlohmann::json>& images)
-    -> std::optional<ir::Program> {
+auto CompileForSimulator(const std::string& entry, int& exit_code, std::map<std::string, nlohmann::json>& images,
+                         bool services_in_containers) -> std::optional<ir::Program> {
   fs::path manifest_path = ManifestPath(entry);
   if (std::error_code ec; fs::exists(entry, ec)) {
     if (std::optional<ir::Program> program = FreshManifest(entry, manifest_path, images)) {
+      if (!AddContainerServices(entry, *program, services_in_containers, images, exit_code)) return std::nullopt;
       exit_code = 0;
       return program;
     }
@@ -95,8 +112,9 @@ auto CompileForSimulator(const std::string& entry, int& exit_code, std::map<std:
   // it now, so a write that fails (a read-only checkout) is only a note.
   std::string error = WriteOutputAtomically(manifest_path.parent_path().string(), EmitSim(*result.program, result.images));
   if (!error.empty()) std::cerr << "wdsl: note: " << error << "; simulating without a saved manifest\n";
-  exit_code = 0;
   images = std::move(result.images);
+  if (!AddContainerServices(entry, *result.program, services_in_containers, images, exit_code)) return std::nullopt;
+  exit_code = 0;
   return std::move(result.program);
 }
 

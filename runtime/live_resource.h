@@ -30,6 +30,9 @@ class LiveResource {
   // Waits until the resource serves (containers pass their readiness
   // checks), after every resource has started. Returns an error or "".
   virtual auto WaitReady() -> std::string { return ""; }
+  // Stops code that runs outside the simulator and calls resources through
+  // the Resource API (a service in a container), while that API still serves.
+  virtual void StopOutsideCode() {}
   // Stops background work and waits for it.
   virtual void Stop() {}
   // A live update removed this resource or replaces it: Stop(), and also
@@ -78,9 +81,13 @@ auto MakeSchedule(Simulator& sim, const ir::Resource& resource) -> std::unique_p
 auto MakeWorkload(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
 auto MakeContainer(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
 auto MakeRedis(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
+auto MakeContainerService(Simulator& sim, const ir::Resource& resource) -> std::unique_ptr<LiveResource>;
 
 // Whether resources of `type` run in containers (the simulator then needs Docker).
 auto RunsInContainers(const std::string& type) -> bool;
+// Whether this cloud.Service runs in its image (`runtime: "container"`, or
+// SimOptions::services_in_containers).
+auto ServiceInContainer(const ir::Resource& resource, const SimOptions& options) -> bool;
 
 // ---- arguments of inflight operations
 

@@ -159,7 +159,7 @@ auto Simulator::StartResources() -> std::string {
   // rest in creation order, on this thread.
   std::vector<LiveResource*> in_containers;
   for (LiveResource* live : order_) {
-    if (RunsInContainers(live->Type())) {
+    if (in_containers_.contains(live)) {
       in_containers.push_back(live);
       continue;
     }
@@ -206,7 +206,9 @@ auto Simulator::MakeResources(const ir::Program& program, const std::set<std::st
   std::vector<LiveResource*> made;
   for (const ir::Resource& resource : program.resources) {
     if (!paths.contains(resource.path)) continue;
-    std::unique_ptr<LiveResource> live = MakeLiveResource(*this, resource);
+    bool in_container = RunsInContainers(resource.type) || ServiceInContainer(resource, options_);
+    std::unique_ptr<LiveResource> live = ServiceInContainer(resource, options_) ? MakeContainerService(*this, resource)
+                                                                                : MakeLiveResource(*this, resource);
     if (!live) {
       // User classes live in the interpreter; an Endpoint is only a URL.
       if (program.FindClass(resource.type) == nullptr && resource.type != "cloud.Endpoint") {
@@ -215,9 +217,10 @@ auto Simulator::MakeResources(const ir::Program& program, const std::set<std::st
       }
       continue;
     }
-    containers = containers || RunsInContainers(resource.type);
+    containers = containers || in_container;
     made.push_back(live.get());
     std::unique_lock lock(live_mutex_);
+    if (in_container) in_containers_.insert(live.get());
     order_.push_back(live.get());
     live_[resource.path] = std::move(live);
   }
@@ -232,7 +235,9 @@ auto Simulator::PreviousPort(const std::string& path) const -> int {
 void Simulator::Stop() {
   std::lock_guard lock(stop_mutex_);
   if (!started_) return;
-  // Outside callers first, then the resources they call.
+  // Outside callers first (services in containers run their stop
+  // handlers, which may call resources), then the resources they call.
+  for (auto it = order_.rbegin(); it != order_.rend(); ++it) (*it)->StopOutsideCode();
   if (resource_api_) resource_api_->Stop();
   // Reverse creation order: what was made last may use what came first.
   for (auto it = order_.rbegin(); it != order_.rend(); ++it) (*it)->Stop();
@@ -457,43 +462,6 @@ auto MakeLiveResource(Simulator& sim, const ir::Resource& resource) -> std::uniq
   if (type == "sim.Container") return MakeContainer(sim, resource);
   if (type == "ex.Redis") return MakeRedis(sim, resource);
   return nullptr;
-}
-
-void Fail(const std::string& message) { throw ir::ThrownError(message, {}); }
-
-auto Arg(const std::vector<ir::Value>& args, size_t i) -> const ir::Value& {
-  static const ir::Value kNil;
-  return i < args.size() ? args[i] : kNil;
-}
-
-auto StrArg(const std::vector<ir::Value>& args, size_t i, const char* what) -> std::string {
-  const ir::Value& value = Arg(args, i);
-  if (value.kind != ir::ValueKind::kStr) Fail(fmt::format("expected a string for `{}`", what));
-  return value.AsStr();
-}
-
-auto OptNumArg(const std::vector<ir::Value>& args, size_t i, double fallback) -> double {
-  const ir::Value& value = Arg(args, i);
-  return value.kind == ir::ValueKind::kNum ? value.number : fallback;
-}
-
-auto OptStrArg(const std::vector<ir::Value>& args, size_t i, const std::string& fallback) -> std::string {
-  const ir::Value& value = Arg(args, i);
-  return value.kind == ir::ValueKind::kStr ? value.AsStr() : fallback;
-}
-
-auto FieldOf(const ir::Value& value, const char* name) -> ir::Value {
-  if (value.kind != ir::ValueKind::kMap) return ir::Value::Nil();
-  const ir::Value* field = value.map->Find(name);
-  return field == nullptr ? ir::Value::Nil() : *field;
-}
-
-auto DurationProp(const nlohmann::json& props, const char* name, double fallback) -> double {
-  auto it = props.find(name);
-  if (it == props.end() || !it->is_object() || !it->contains("$duration") || !(*it)["$duration"].is_number()) {
-    return fallback;
-  }
-  return (*it)["$duration"].get<double>();
 }
 
 }  // namespace wdsl::runtime

@@ -13,8 +13,8 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <set>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -80,6 +80,9 @@ struct SimOptions {
   // `wdsl run --trace`: log every inflight call of a resource operation and
   // every handler run, with arguments, result (or error) and duration.
   bool trace = false;
+  // `wdsl run --services-in-containers`: every cloud.Service runs in its
+  // image (SimOptions::images has it), as `runtime: "container"` asks for one.
+  bool services_in_containers = false;
   // `wdsl run --debug NAME`: workloads (by name or path) started with their
   // `debug` command and with the debug port published on 127.0.0.1.
   std::vector<std::string> debug;
@@ -230,6 +233,7 @@ class Simulator : private ir::Host {
   // destroyed: a call that found one just before still completes.
   std::vector<std::unique_ptr<LiveResource>> retired_;
   std::map<std::string, int> previous_ports_;
+  std::set<LiveResource*> in_containers_;  // those that run in containers (started in parallel)
   std::unique_ptr<ResourceApi> resource_api_;
   std::unique_ptr<ContainerHost> containers_;
   std::atomic<int> next_port_{0};

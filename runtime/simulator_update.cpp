@@ -35,7 +35,8 @@ auto Simulator::Update(ir::Program next, std::map<std::string, nlohmann::json> i
       if (change == ResourceChange::kProps || (change == ResourceChange::kCode && resource->type != "cloud.Api")) {
         replace.insert(path);
       }
-      if ((change == ResourceChange::kAdded || change == ResourceChange::kProps) && RunsInContainers(resource->type)) {
+      if ((change == ResourceChange::kAdded || change == ResourceChange::kProps) &&
+          (RunsInContainers(resource->type) || ServiceInContainer(*resource, options_))) {
         needs_containers = true;
       }
     }
@@ -57,6 +58,9 @@ auto Simulator::Update(ir::Program next, std::map<std::string, nlohmann::json> i
     {
       std::unique_lock live_lock(live_mutex_);
       std::erase_if(order_, [&](LiveResource* live) {
+        return remove.contains(live->Path()) || replace.contains(live->Path());
+      });
+      std::erase_if(in_containers_, [&](LiveResource* live) {
         return remove.contains(live->Path()) || replace.contains(live->Path());
       });
       for (const std::string& path : remove) {
@@ -101,7 +105,7 @@ auto Simulator::Update(ir::Program next, std::map<std::string, nlohmann::json> i
     if (resource_api_) resource_api_->Refresh();
     std::vector<LiveResource*> in_containers;
     for (LiveResource* live : made) {
-      if (RunsInContainers(live->Type())) {
+      if (in_containers_.contains(live)) {
         in_containers.push_back(live);
       } else if (std::string error = live->Start(); !error.empty()) {
         return fail(error);

@@ -293,6 +293,12 @@ pub struct ServiceProps {
   env: Map<str>?;
   /// Whether the service starts with the app (default true).
   autoStart: bool?;
+  /// Where the simulator runs it: "process" (default, inside the simulator)
+  /// or "container" (its image, built by `wdsl build`, in Docker).
+  runtime: str?;
+  /// How many copies run when deployed (helm, k8s, ecs, tf-aws; default 1).
+  /// The simulator runs one.
+  replicas: num?;
 }
 
 /// A long-running service: its handler runs at start and may return a stop handler.

@@ -1,0 +1,66 @@
+#include "backends/services.h"
+
+#include <cctype>
+
+namespace wdsl {
+namespace {
+
+using Json = nlohmann::json;
+
+// A DNS label from a resource id: lowercase letters, digits and dashes.
+auto DnsLabel(const std::string& id) -> std::string {
+  std::string label;
+  for (char c : id) {
+    unsigned char u = static_cast<unsigned char>(c);
+    label += std::isalnum(u) ? static_cast<char>(std::tolower(u)) : '-';
+  }
+  while (!label.empty() && label.front() == '-') label.erase(label.begin());
+  while (!label.empty() && label.back() == '-') label.pop_back();
+  if (label.size() > 63) label.resize(63);
+  return label.empty() ? "service" : label;
+}
+
+// The env prefix of a bound resource: its id in upper case, `_` for the rest.
+auto EnvName(const std::string& id) -> std::string {
+  std::string name;
+  for (char c : id) {
+    unsigned char u = static_cast<unsigned char>(c);
+    name += std::isalnum(u) ? static_cast<char>(std::toupper(u)) : '_';
+  }
+  return name;
+}
+
+}  // namespace
+
+auto ServicesAsWorkloads(const ir::Program& program) -> ir::Program {
+  ir::Program out = program;
+  std::vector<ir::Resource> resources;
+  resources.reserve(program.resources.size());
+  for (const ir::Resource& resource : program.resources) {
+    if (resource.type != "cloud.Service") {
+      resources.push_back(resource);
+      continue;
+    }
+    ir::Resource workload = resource;
+    workload.type = "containers.Workload";
+    Json env = resource.props.value("env", Json::object());
+    env["WDSL_RESOURCE_BACKEND"] = "aws";
+    Json bindings = Json::object();
+    for (const ir::Lift& lift : resource.lifts) {
+      const ir::Resource* target = program.FindResource(lift.resource);
+      if (target == nullptr || target->path == resource.path) continue;
+      bindings[EnvName(target->id)] = {{"resource", {{"$resource", target->path}}}, {"ops", lift.ops}};
+    }
+    std::string below = resource.path.starts_with("root/Default/") ? resource.path.substr(13) : resource.path;
+    workload.props = {{"name", DnsLabel(below)},
+                      {"image", "./.wdsl/images/" + DnsLabel(below)},
+                      {"replicas", static_cast<int64_t>(resource.props.value("replicas", 1.0))},
+                      {"env", env},
+                      {"bindings", bindings}};
+    resources.push_back(std::move(workload));
+  }
+  out.resources = std::move(resources);
+  return out;
+}
+
+}  // namespace wdsl

@@ -1,0 +1,20 @@
+// How the deployment backends (helm, k8s, ecs, tf-aws) deploy a
+// `cloud.Service` (c:cloud-service): as a `containers.Workload` of the
+// service's image (cli/service_images.h: wdsl-runtime and the service's
+// bundle), so each backend emits it with the code it has for workloads.
+// The workload keeps the service's lifts and permissions (its role gets
+// exactly the permissions pass's statements) and binds every resource the
+// service lifts, so their connection info is in its environment
+// (`WING_<ID>_NAME`, `_TYPE`); `WDSL_RESOURCE_BACKEND=aws` tells the runtime
+// to call the cloud's APIs. Replicas come from the service's `replicas`.
+#pragma once
+
+#include "ir/ir.h"
+
+namespace wdsl {
+
+// A copy of `program` with every cloud.Service replaced by such a workload
+// (same path, so the images pass's description of it applies).
+auto ServicesAsWorkloads(const ir::Program& program) -> ir::Program;
+
+}  // namespace wdsl

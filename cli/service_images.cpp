@@ -1,0 +1,199 @@
+#include "cli/service_images.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <variant>
+
+#include "ir/bundle.h"
+#include "ir/hash.h"
+#include "ir/images.h"
+
+namespace wdsl {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kCaCertificates = "/etc/ssl/certs/ca-certificates.crt";
+
+auto ReadText(const fs::path& path) -> std::string {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Writes through a temporary file and a rename, and only when the content
+// differs, so a crash never leaves half a file and an unchanged file keeps
+// its inode and time.
+auto WriteIfChanged(const fs::path& path, const std::string& text) -> std::string {
+  std::error_code ec;
+  if (fs::exists(path, ec) && ReadText(path) == text) return "";
+  fs::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) return fmt::format("cannot write `{}`", temporary.string());
+  }
+  fs::rename(temporary, path, ec);
+  return ec ? fmt::format("cannot write `{}`: {}", path.string(), ec.message()) : "";
+}
+
+// Copies `from` (following symlinks) unless `to` has its size and is not
+// older; 0755 when `from` is executable by anyone (the loader, the runtime), else 0644.
+auto CopyIfNewer(const fs::path& from, const fs::path& to) -> std::string {
+  std::error_code ec;
+  bool executable = (fs::status(from, ec).permissions() & (fs::perms::owner_exec | fs::perms::group_exec |
+                                                           fs::perms::others_exec)) != fs::perms::none;
+  uintmax_t size = fs::file_size(from, ec);
+  if (ec) return fmt::format("cannot read `{}`: {}", from.string(), ec.message());
+  std::error_code missing;
+  if (fs::file_size(to, missing) == size && !missing &&
+      fs::last_write_time(to, missing) >= fs::last_write_time(from, ec) && !missing) {
+    return "";
+  }
+  fs::create_directories(to.parent_path(), ec);
+  fs::path temporary = to.string() + ".tmp";
+  fs::copy_file(from, temporary, fs::copy_options::overwrite_existing, ec);
+  if (!ec) {
+    fs::permissions(temporary, executable ? fs::perms(0755) : fs::perms(0644), ec);
+  }
+  if (!ec) fs::rename(temporary, to, ec);
+  return ec ? fmt::format("cannot copy `{}` into the service image context: {}", from.string(), ec.message()) : "";
+}
+
+// The absolute paths of the shared libraries and loader `ldd` lists for
+// `binary` (none for a static binary).
+auto SharedLibraries(const fs::path& binary, std::vector<fs::path>& libraries) -> std::string {
+  std::string command = "ldd '" + binary.string() + "' 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return "cannot run `ldd` to list the runtime's shared libraries";
+  std::string output;
+  char buffer[4096];
+  while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  int status = ::pclose(pipe);
+  if (output.find("not a dynamic executable") != std::string::npos) return "";
+  if (status != 0) {
+    return fmt::format("`ldd {}` failed ({}): install libc-bin, or build wdsl-runtime statically", binary.string(),
+                       output.substr(0, 200));
+  }
+  // "libfmt.so.9 => /lib/x86_64-linux-gnu/libfmt.so.9 (0x...)" or "/lib64/ld-linux-x86-64.so.2 (0x...)".
+  static const std::regex kLine(R"(^\s*(?:\S+\s+=>\s+)?(/\S+)\s+\(0x[0-9a-f]+\)\s*$)");
+  std::istringstream lines(output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::smatch match;
+    if (std::regex_match(line, match, kLine)) libraries.emplace_back(match[1].str());
+    if (line.find("=> not found") != std::string::npos) {
+      return fmt::format("wdsl-runtime needs a library this machine lacks: {}", line);
+    }
+  }
+  return "";
+}
+
+auto Dockerfile(const std::string& path, const std::set<std::string>& library_dirs) -> std::string {
+  std::string ld_path;
+  for (const std::string& dir : library_dirs) ld_path += (ld_path.empty() ? "" : ":") + dir;
+  std::string text = fmt::format(
+      "# Written by `wdsl build` for the cloud.Service `{}`; it is written again at every build.\n"
+      "FROM scratch\n"
+      "COPY rootfs/ /\n"
+      "COPY bundle.json /wdsl/bundle.json\n",
+      path);
+  if (!ld_path.empty()) text += "ENV LD_LIBRARY_PATH=" + ld_path + "\n";
+  text += "USER 65534:65534\nENTRYPOINT [\"/wdsl/wdsl-runtime\", \"/wdsl/bundle.json\"]\n";
+  return text;
+}
+
+}  // namespace
+
+auto RuntimeBinary() -> fs::path {
+  if (const char* binary = std::getenv("WDSL_RUNTIME_BINARY"); binary != nullptr && *binary != '\0') return binary;
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return (ec ? fs::current_path() : self.parent_path()) / "wdsl-runtime";
+}
+
+auto ServiceImageName(const std::string& path) -> std::string {
+  std::string name = path.starts_with("root/Default/") ? path.substr(13) : path;
+  std::replace(name.begin(), name.end(), '/', '-');
+  return ir::SanitizeImageName(name);
+}
+
+auto AddServiceImages(const ir::Program& program, const fs::path& app_dir, const fs::path& runtime_binary,
+                      std::map<std::string, nlohmann::json>& images,
+                      const std::function<bool(const ir::Resource&)>& include) -> std::string {
+  std::vector<const ir::Resource*> services;
+  for (const ir::Resource& resource : program.resources) {
+    if (resource.type == "cloud.Service" && (!include || include(resource))) services.push_back(&resource);
+  }
+  if (services.empty()) return "";
+  std::error_code ec;
+  if (!fs::exists(runtime_binary, ec)) {
+    return fmt::format("the service runtime `{}` is missing: build the `wdsl-runtime` target (or reinstall wdsl), "
+                       "or set WDSL_RUNTIME_BINARY to its path",
+                       runtime_binary.string());
+  }
+  std::vector<fs::path> libraries;
+  if (std::string error = SharedLibraries(runtime_binary, libraries); !error.empty()) return error;
+  std::set<std::string> library_dirs;
+  for (const fs::path& library : libraries) {
+    if (library.filename().string().starts_with("ld-linux")) continue;
+    library_dirs.insert(library.parent_path().string());
+  }
+  for (const ir::Resource* service : services) {
+    std::string name = ServiceImageName(service->path);
+    fs::path relative = fs::path(".wdsl") / "images" / name;
+    fs::path context = app_dir / relative;
+    fs::path rootfs = context / "rootfs";
+    fs::create_directories(rootfs / "wdsl", ec);
+    if (ec) return fmt::format("cannot create `{}`: {}", (rootfs / "wdsl").string(), ec.message());
+    // What the root file system holds; anything else there (a library an
+    // earlier runtime needed) is removed.
+    std::set<fs::path> expected = {rootfs / "wdsl", rootfs / "wdsl" / "wdsl-runtime"};
+    if (std::string error = CopyIfNewer(runtime_binary, rootfs / "wdsl" / "wdsl-runtime"); !error.empty()) {
+      return error;
+    }
+    std::vector<fs::path> files = libraries;
+    if (fs::exists(kCaCertificates, ec)) files.emplace_back(kCaCertificates);
+    for (const fs::path& file : files) {
+      fs::path target = rootfs / file.relative_path();
+      if (std::string error = CopyIfNewer(file, target); !error.empty()) return error;
+      for (fs::path dir = target; dir != rootfs; dir = dir.parent_path()) expected.insert(dir);
+    }
+    std::vector<fs::path> stale;
+    for (auto it = fs::recursive_directory_iterator(rootfs, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      if (!expected.contains(it->path())) stale.push_back(it->path());
+    }
+    for (const fs::path& path : stale) fs::remove_all(path, ec);
+
+    std::string error;
+    std::optional<nlohmann::json> bundle = ir::MakeServiceBundle(program, service->path, &error);
+    if (!bundle) return error;
+    if (error = WriteIfChanged(context / "bundle.json", bundle->dump() + "\n"); !error.empty()) return error;
+    if (error = WriteIfChanged(context / "Dockerfile", Dockerfile(service->path, library_dirs)); !error.empty()) {
+      return error;
+    }
+    ir::BuildSpec spec;
+    spec.context_dir = context.string();
+    std::variant<ir::ContentHash, std::string> hash = ir::HashBuildContext(spec);
+    if (auto* problem = std::get_if<std::string>(&hash)) {
+      return fmt::format("cannot hash the image context of `{}`: {}", service->path, *problem);
+    }
+    std::string hex = std::get<ir::ContentHash>(hash).hex;
+    images[service->path] = {{"context", relative.generic_string()},
+                             {"dockerfile", "Dockerfile"},
+                             {"hash", hex},
+                             {"tag", fmt::format("wdsl-{}-{}:{}", ir::SanitizeImageName(program.app), name, hex)},
+                             {"service", true}};
+  }
+  return "";
+}
+
+}  // namespace wdsl

@@ -1,0 +1,128 @@
+#include "ir/bundle.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <set>
+#include <vector>
+
+#include "ir/json.h"
+
+namespace wdsl::ir {
+namespace {
+
+using Json = nlohmann::json;
+
+// Every `{"$resource": path}` inside `value`.
+void CollectResources(const Json& value, std::vector<std::string>& out) {
+  if (value.is_object()) {
+    if (auto it = value.find("$resource"); it != value.end() && it->is_string() && value.size() == 1) {
+      out.push_back(it->get<std::string>());
+      return;
+    }
+  }
+  if (value.is_structured()) {
+    for (const Json& item : value) CollectResources(item, out);
+  }
+}
+
+// Source paths relative to the entry file's directory, so the bundle (and
+// the image's hash) is the same in every checkout of the app.
+auto Relative(const std::string& file, const std::filesystem::path& base) -> std::string {
+  std::filesystem::path path(file);
+  if (!path.is_absolute() || base.empty()) return file;
+  std::string relative = path.lexically_relative(base).generic_string();
+  return relative.empty() ? file : relative;
+}
+
+void SetError(std::string* error, std::string message) {
+  if (error != nullptr) *error = std::move(message);
+}
+
+}  // namespace
+
+auto MakeServiceBundle(const Program& program, const std::string& service_path, std::string* error)
+    -> std::optional<nlohmann::json> {
+  const Resource* service = program.FindResource(service_path);
+  if (service == nullptr || service->type != "cloud.Service") {
+    SetError(error, fmt::format("`{}` is not a cloud.Service of the program", service_path));
+    return std::nullopt;
+  }
+  // Reachable resources: from the service's props (its handler's captures)
+  // and from the functions' module captures (top-level variables inflight
+  // methods read), then through the props and fields of each one found.
+  std::vector<std::string> pending;
+  CollectResources(service->props, pending);
+  for (const Function& function : program.functions) CollectResources(function.module_captures, pending);
+  std::set<std::string> reachable = {service_path};
+  while (!pending.empty()) {
+    std::string path = std::move(pending.back());
+    pending.pop_back();
+    if (!reachable.insert(path).second) continue;
+    if (const Resource* resource = program.FindResource(path)) {
+      CollectResources(resource->props, pending);
+      CollectResources(resource->fields, pending);
+    }
+  }
+  std::filesystem::path base = std::filesystem::path(program.entry_file).parent_path();
+  Program subset;
+  subset.app = program.app;
+  subset.entry_file = Relative(program.entry_file, base);
+  // Preflight code never runs inflight: its functions stay as stubs, so
+  // indices hold and an edit of preflight code alone leaves the bundle as it was.
+  subset.functions.reserve(program.functions.size());
+  for (const Function& function : program.functions) {
+    bool preflight_only = function.kind == FunctionKind::kTopLevel || function.kind == FunctionKind::kTest ||
+                          function.phase == Phase::kPreflight;
+    if (!preflight_only) {
+      subset.functions.push_back(function);
+      subset.functions.back().pos.file = Relative(function.pos.file, base);
+      continue;
+    }
+    Function stub;
+    stub.name = function.name;
+    stub.kind = function.kind;
+    stub.phase = function.phase;
+    stub.class_name = function.class_name;
+    subset.functions.push_back(std::move(stub));
+  }
+  subset.classes = program.classes;
+  for (const Resource& resource : program.resources) {
+    if (!reachable.contains(resource.path)) continue;
+    subset.resources.push_back(resource);
+    subset.resources.back().pos.file = Relative(resource.pos.file, base);
+  }
+  return Json{{"wdsl_bundle", kBundleVersion}, {"service", service_path}, {"program", ToJson(subset)}};
+}
+
+auto BundleFromJson(const nlohmann::json& json, std::string* error) -> std::optional<Bundle> {
+  if (!json.is_object() || !json.contains("wdsl_bundle")) {
+    SetError(error, "not a wdsl service bundle (no `wdsl_bundle` field): build it with `wdsl build`");
+    return std::nullopt;
+  }
+  if (json["wdsl_bundle"] != kBundleVersion) {
+    SetError(error, fmt::format("bundle version {} is not {}, the version this runtime reads: rebuild the image "
+                                "with the same wdsl as the runtime",
+                                json["wdsl_bundle"].dump(), kBundleVersion));
+    return std::nullopt;
+  }
+  if (!json.contains("service") || !json["service"].is_string() || !json.contains("program") ||
+      !json["program"].is_object()) {
+    SetError(error, "the bundle needs a `service` path and a `program` object");
+    return std::nullopt;
+  }
+  std::string program_error;
+  Bundle bundle{ProgramFromJson(json["program"], &program_error), json["service"].get<std::string>()};
+  if (!program_error.empty()) {
+    SetError(error, "the bundle's program is malformed: " + program_error);
+    return std::nullopt;
+  }
+  const Resource* service = bundle.program.FindResource(bundle.service);
+  if (service == nullptr || service->type != "cloud.Service") {
+    SetError(error, fmt::format("the bundle's program has no cloud.Service `{}`", bundle.service));
+    return std::nullopt;
+  }
+  return bundle;
+}
+
+}  // namespace wdsl::ir
