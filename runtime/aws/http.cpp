@@ -56,8 +56,6 @@ auto SendHttp(const HttpRequest& request, const SigningKey& key, const std::stri
   if (!key.access_key_id.empty() && !key.session_token.empty()) {
     raw = curl_slist_append(raw, ("X-Amz-Security-Token: " + key.session_token).c_str());
   }
-  // libcurl adds `Expect: 100-continue` to large bodies; AWS does not need it.
-  raw = curl_slist_append(raw, "Expect:");
   std::unique_ptr<curl_slist, ListDeleter> headers(raw);
 
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
