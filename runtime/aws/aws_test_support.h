@@ -40,6 +40,8 @@ class FakeAws {
     // HEAD: httplib answers GET handlers without the body.
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // stop() does nothing before the loop runs, so wait for it.
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~FakeAws() {
     server_.stop();
