@@ -34,6 +34,8 @@ packages=(
   libcli11-dev           # command line of the wdsl binary
   libxxhash-dev          # content hashes of images and IR
   libcpp-httplib-dev     # the simulator's HTTP server and client (cloud.Api, http.get)
+  libcurl4-openssl-dev   # runtime/aws: AWS API calls, SigV4-signed by libcurl (CURLOPT_AWS_SIGV4)
+  libexpat1-dev          # runtime/aws: the XML answers of S3 and STS
   libgtest-dev
   libgmock-dev
   clang                  # libFuzzer builds (make fuzz)
