@@ -336,12 +336,16 @@ auto DescribeImages(const Program& program, std::vector<ValidateProblem>& proble
     use.build_args = BuildArgsAt(props);
     if (workload) {
       use.app_globs = StringsAt(props, "sources");
-      if (IsLocalImage(use.image) && !BindingKinds(program, resource).empty()) {
-        use.client_files = ClientFiles(bound[describer.ContextDir(use.image)]);
-      }
     } else {
       if (std::string pattern = StringAt(props, "sourcePattern"); !pattern.empty()) use.context_globs = {pattern};
       use.explicit_hash = StringAt(props, "sourceHash");
+    }
+    // Every image built from a context with bound workloads carries the
+    // client, so they stay one image and one hash, whatever runs first.
+    if (IsLocalImage(use.image)) {
+      if (auto it = bound.find(describer.ContextDir(use.image)); it != bound.end()) {
+        use.client_files = ClientFiles(it->second);
+      }
     }
     describer.Describe(use, images);
     auto sidecars = props.find("sidecars");
