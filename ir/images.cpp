@@ -2,11 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <xxhash.h>
+
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <tuple>
 #include <variant>
 
 #include "ir/hash.h"
+#include "ir/image_client.h"
 
 namespace wdsl::ir {
 namespace {
@@ -52,7 +58,29 @@ struct ImageUse {
   std::vector<std::string> context_globs;  // sim.Container `sourcePattern`: relative to the context
   std::string explicit_hash;               // sim.Container `sourceHash`
   std::map<std::string, std::string> build_args;
+  // `.wdsl-client/` for a workload with bindings (ir/image_client.h).
+  std::map<std::string, std::string> client_files;
 };
+
+// The hash of a context with the client injected: the context's own hash
+// (without whatever `.wdsl-client/` a previous build left there) followed by
+// each client file's path and bytes, each with its length.
+auto WithClient(const std::string& context_hash, const std::map<std::string, std::string>& files) -> std::string {
+  std::string input = "wdsl-image-client/1\n" + context_hash;
+  auto field = [&](const std::string& bytes) {
+    input += bytes;
+    input += fmt::format("\n{}\n", bytes.size());
+  };
+  for (const auto& [path, text] : files) {
+    field(path);
+    field(text);
+  }
+  XXH128_canonical_t canonical;
+  XXH128_canonicalFromHash(&canonical, XXH3_128bits(input.data(), input.size()));
+  std::string hex;
+  for (unsigned char byte : canonical.digest) hex += fmt::format("{:02x}", byte);
+  return hex;
+}
 
 class ImageDescriber {
  public:
@@ -61,6 +89,11 @@ class ImageDescriber {
     entry_dir_ = fs::path(program.entry_file).parent_path().generic_string();
     if (entry_dir_.empty()) entry_dir_ = ".";
     entry_name_ = fs::path(program.entry_file).filename().string();
+  }
+
+  // The build context directory of a local `image` (relative to the cwd).
+  auto ContextDir(const std::string& image) const -> std::string {
+    return NormalizeRelative((fs::path(entry_dir_) / NormalizeRelative(image)).generic_string());
   }
 
   void Describe(const ImageUse& use, std::map<std::string, Json>& images) {
@@ -93,7 +126,11 @@ class ImageDescriber {
     std::optional<std::vector<std::string>> sources = ContextGlobs(use, context);
     if (!sources) return;
     std::string hash = use.explicit_hash;
-    if (hash.empty()) {
+    if (hash.empty() && !use.client_files.empty()) {
+      std::optional<std::string> with_client = ClientHash(use, context_dir, *sources);
+      if (!with_client) return;
+      hash = *with_client;
+    } else if (hash.empty()) {
       HashKey key{context_dir, *sources, use.build_args};
       auto cached = hashes_.find(key);
       if (cached == hashes_.end()) {
@@ -115,12 +152,43 @@ class ImageDescriber {
                                             SanitizeImageName(use.name), SanitizeTag(hash))}};
     if (!sources->empty()) description["sources"] = *sources;
     if (!use.build_args.empty()) description["buildArgs"] = use.build_args;
+    if (!use.client_files.empty()) description["client"] = use.client_files;
     images[use.key] = std::move(description);
   }
 
- private:
   void Report(const ImageUse& use, std::string message) {
     problems_.push_back(ValidateProblem{use.pos, std::move(message)});
+  }
+
+ private:
+  // The hash of the context without its `.wdsl-client/` plus the client's
+  // files; nullopt (reported) when `.dockerignore` would keep them out.
+  auto ClientHash(const ImageUse& use, const std::string& context_dir, const std::vector<std::string>& sources)
+      -> std::optional<std::string> {
+    std::ifstream ignore(fs::path(context_dir) / ".dockerignore");
+    if (ignore) {
+      std::stringstream rules;
+      rules << ignore.rdbuf();
+      std::string probe = std::string(kClientDir) + "/index.js";
+      std::variant<bool, std::string> excluded = DockerignoreExcludes(rules.str(), probe);
+      if (auto* yes = std::get_if<bool>(&excluded); yes != nullptr && *yes) {
+        Report(use, fmt::format("the `.dockerignore` of `{}` leaves out `{}/`, where wdsl puts the client of the "
+                                "bindings of {}; add the line `!{}` at its end",
+                                use.image, kClientDir, use.what, kClientDir));
+        return std::nullopt;
+      }
+    }
+    std::vector<std::string> globs = sources.empty() ? std::vector<std::string>{"**"} : sources;
+    globs.push_back(fmt::format("!{}", kClientDir));
+    globs.push_back(fmt::format("!{}/**", kClientDir));
+    BuildSpec spec{.context_dir = context_dir, .dockerfile = std::string(kDockerfile), .sources = globs,
+                   .build_args = use.build_args};
+    std::variant<ContentHash, std::string> result = HashBuildContext(spec);
+    if (auto* error = std::get_if<std::string>(&result)) {
+      Report(use, fmt::format("cannot hash the image of {}: {}", use.what, *error));
+      return std::nullopt;
+    }
+    return WithClient(std::get<ContentHash>(result).hex, use.client_files);
   }
 
   // The `sources` globs relative to the context. A workload's globs are
@@ -234,6 +302,26 @@ auto DescribeImages(const Program& program, std::vector<ValidateProblem>& proble
     -> std::map<std::string, nlohmann::json> {
   std::map<std::string, Json> images;
   ImageDescriber describer(program, problems);
+  // Workloads with bindings get the client; workloads that share a context
+  // share one image, so its `bindings.js` has the union of their bindings.
+  std::map<std::string, std::map<std::string, std::string>> bound;  // context dir -> name -> kind
+  for (const Resource& resource : program.resources) {
+    if (resource.type != "containers.Workload") continue;
+    std::string image = StringAt(resource.props, "image");
+    std::map<std::string, std::string> kinds = BindingKinds(program, resource);
+    if (!IsLocalImage(image) || kinds.empty()) continue;
+    std::map<std::string, std::string>& all = bound[describer.ContextDir(image)];
+    for (const auto& [name, kind] : kinds) {
+      auto [it, added] = all.emplace(name, kind);
+      if (!added && it->second != kind) {
+        problems.push_back(ValidateProblem{
+            resource.pos, fmt::format("workloads built from `{}` bind `{}` to a {} and to a {}; the client in "
+                                      "their shared image can type it only one way, so give one of them "
+                                      "another name",
+                                      image, name, it->second, kind)});
+      }
+    }
+  }
   for (const Resource& resource : program.resources) {
     bool workload = resource.type == "containers.Workload";
     if (!workload && resource.type != "sim.Container") continue;
@@ -251,6 +339,13 @@ auto DescribeImages(const Program& program, std::vector<ValidateProblem>& proble
     } else {
       if (std::string pattern = StringAt(props, "sourcePattern"); !pattern.empty()) use.context_globs = {pattern};
       use.explicit_hash = StringAt(props, "sourceHash");
+    }
+    // Every image built from a context with bound workloads carries the
+    // client, so they stay one image and one hash, whatever runs first.
+    if (IsLocalImage(use.image)) {
+      if (auto it = bound.find(describer.ContextDir(use.image)); it != bound.end()) {
+        use.client_files = ClientFiles(it->second);
+      }
     }
     describer.Describe(use, images);
     auto sidecars = props.find("sidecars");

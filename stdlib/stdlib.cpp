@@ -55,4 +55,15 @@ auto ResourcesJson() -> std::string_view {
   return {};  // unreachable: CMakeLists.txt always embeds resources.json
 }
 
+auto JsClientFiles() -> std::vector<std::pair<std::string_view, std::string_view>> {
+  std::vector<std::pair<std::string_view, std::string_view>> files;
+  for (std::string_view wanted : {"index.js", "index.d.ts", "aws.js"}) {
+    for (std::size_t i = 0; i < internal::kEmbeddedFileCount; ++i) {
+      const auto& file = internal::kEmbeddedFiles[i];
+      if (std::string_view(file.name) == wanted) files.emplace_back(wanted, Text(file));
+    }
+  }
+  return files;
+}
+
 }  // namespace wdsl::stdlib

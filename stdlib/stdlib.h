@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace wdsl::stdlib {
@@ -19,5 +20,9 @@ auto ModuleNames() -> std::vector<std::string_view>;
 // The text of stdlib/resources.json: defaults, permissions, preflight effects
 // and attributes of every resource class.
 auto ResourcesJson() -> std::string_view;
+
+// The files of the JavaScript client of bindings (runtime/clients/js:
+// "index.js", "index.d.ts", "aws.js") as {name, text}, in that order.
+auto JsClientFiles() -> std::vector<std::pair<std::string_view, std::string_view>>;
 
 }  // namespace wdsl::stdlib

@@ -54,7 +54,12 @@ auto SimManifest(const ir::Program& program, const std::map<std::string, nlohman
     // write them yet, so they are taken from the Resource itself.
     entry["lifts"] = LiftsToJson(resource.lifts);
     entry["permissions"] = PermissionsOf(resource.permissions);
-    if (auto it = images.find(resource.path); it != images.end()) entry["image"] = it->second;
+    if (auto it = images.find(resource.path); it != images.end()) {
+      entry["image"] = it->second;
+      // The client files of a workload's bindings (ir/image_client.h) are
+      // made again whenever images are described; their hash is in the tag.
+      entry["image"].erase("client");
+    }
     Json sidecars = Json::object();
     for (auto it = images.lower_bound(resource.path + std::string(kSidecarMarker));
          it != images.end() && it->first.starts_with(resource.path + std::string(kSidecarMarker)); ++it) {

@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
+
+#include <unistd.h>
 
 namespace wdsl::docker {
 namespace {
@@ -125,6 +128,43 @@ auto ExistingImages(Runner& runner, const std::vector<std::string>& images) -> s
   return found;
 }
 
+auto WriteContextFiles(const std::filesystem::path& context, const std::map<std::string, std::string>& files)
+    -> std::string {
+  namespace fs = std::filesystem;
+  static std::atomic<unsigned> counter{0};
+  for (const auto& [relative, text] : files) {
+    fs::path path = context / relative;
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec)) {
+      std::ifstream in(path, std::ios::binary);
+      std::string current((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (in.good() || in.eof()) {
+        if (current == text) continue;
+      }
+    }
+    fs::create_directories(path.parent_path(), ec);
+    fs::path temporary = path;
+    temporary += fmt::format(".tmp-{}-{}", ::getpid(), counter++);
+    {
+      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+      out << text;
+      out.close();
+      if (!out) {
+        fs::remove(temporary, ec);
+        return fmt::format("cannot write `{}` (the client of the workload's bindings): check that the build "
+                           "context `{}` is writable",
+                           path.string(), context.string());
+      }
+    }
+    fs::rename(temporary, path, ec);
+    if (ec) {
+      fs::remove(temporary, ec);
+      return fmt::format("cannot write `{}`: {}", path.string(), ec.message());
+    }
+  }
+  return "";
+}
+
 auto ImageJobs(const std::map<std::string, nlohmann::json>& images, const std::filesystem::path& app_dir,
                const std::string& app) -> std::vector<ImageJob> {
   std::vector<ImageJob> jobs;
@@ -159,6 +199,11 @@ auto ImageJobs(const std::map<std::string, nlohmann::json>& images, const std::f
       jobs.push_back(std::move(job));
     }
     ImageJob& job = jobs[it->second];
+    if (auto files = image.find("client"); files != image.end() && files->is_object()) {
+      for (const auto& [path, text] : files->items()) {
+        if (text.is_string()) job.files[path] = text.get<std::string>();
+      }
+    }
     job.owners.push_back(owner);
     if (std::find(job.tags.begin(), job.tags.end(), tag) == job.tags.end()) job.tags.push_back(tag);
   }
@@ -178,7 +223,11 @@ auto EnsureImages(Runner& runner, const std::vector<ImageJob>& jobs, int paralle
       ImageOutcome& outcome = outcomes[i];
       outcome.job = jobs[i];
       auto started = Clock::now();
-      if (outcome.job.local) {
+      std::string written = outcome.job.local ? WriteContextFiles(outcome.job.context, outcome.job.files) : "";
+      if (!written.empty()) {
+        outcome.state = ImageState::kFailed;
+        outcome.error = written;
+      } else if (outcome.job.local) {
         Build(runner, outcome, outcome.job.app, existing);
       } else {
         Pull(runner, outcome, existing);

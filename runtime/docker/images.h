@@ -25,6 +25,9 @@ struct ImageJob {
   std::string dockerfile;         // relative to the context
   std::string hash;               // content hash of the context (ir/hash.h)
   std::string app;                // labels the image `wdsl.app=<app>` (for `docker image prune --filter`)
+  // Files written into the context before the build (path relative to the
+  // context -> text): `.wdsl-client/` of a workload with bindings (ir/image_client.h).
+  std::map<std::string, std::string> files;
 };
 
 enum class ImageState { kCached, kBuilt, kPresent, kPulled, kFailed };
@@ -44,10 +47,17 @@ struct ImageOutcome {
 auto ImageJobs(const std::map<std::string, nlohmann::json>& images, const std::filesystem::path& app_dir,
                const std::string& app) -> std::vector<ImageJob>;
 
-// Builds or pulls what is missing, up to `parallel` at once, calling
+// Builds or pulls what is missing (writing each local job's `files` first,
+// built or not, so editors see the client's typings), up to `parallel` at once, calling
 // `progress` (from worker threads, one call at a time) as each finishes.
 auto EnsureImages(Runner& runner, const std::vector<ImageJob>& jobs, int parallel,
                   const std::function<void(const ImageOutcome&)>& progress) -> std::vector<ImageOutcome>;
+
+// Writes `files` (relative path -> text) under `context`, each atomically
+// (a temporary file renamed over it) and only when its content differs, so
+// an unchanged client touches nothing. "" or what failed, with the path.
+auto WriteContextFiles(const std::filesystem::path& context, const std::map<std::string, std::string>& files)
+    -> std::string;
 
 // Which of `images` (tags or references) the engine has, in one docker call.
 auto ExistingImages(Runner& runner, const std::vector<std::string>& images) -> std::set<std::string>;
