@@ -3,7 +3,9 @@
 file, then poll the app's URL (through the router) until the new content
 shows. RUNS times each for
   - a file a `sync` rule covers (copied into the running container; target p50 < 300 ms),
-  - a file no rule covers (image rebuilt, replica replaced; target < 3 s for a small image).
+  - a file no rule covers (image rebuilt, replica replaced; target < 3 s for a small image),
+  - main.w with a new Api handler body (recompiled, the handler reloaded in place; the
+    workload's container is untouched).
 Prints p50/p95/max. The image is FROM scratch with Debian's busybox-static;
 everything listens on 127.0.0.1 and is removed at the end.
 
@@ -27,8 +29,13 @@ def write(relative, text):
         f.write(text)
 write("web/srv/index.html", "start\n")
 write("web/srv/synced/page.html", "start\n")
-write("main.w", 'bring containers;\nnew containers.Workload(name: "web", image: "./web", port: 8080, public: true,\n'
-      '  sync: [containers.SyncRule { src: "web/srv/synced", dest: "/srv/synced" }]) as "web";\n')
+def program(reply):
+    return ('bring containers;\nbring cloud;\n'
+            'new containers.Workload(name: "web", image: "./web", port: 8080, public: true,\n'
+            '  sync: [containers.SyncRule { src: "web/srv/synced", dest: "/srv/synced" }]) as "web";\n'
+            'let api = new cloud.Api() as "api";\n'
+            'api.get("/v", inflight (req) => { return cloud.ApiResponse { status: 200, body: "' + reply + '" }; });\n')
+write("main.w", program("start"))
 
 output = open(os.path.join(work, "run.log"), "w")
 server = subprocess.Popen([wdsl, "run", "main.w", "--port", "0"], cwd=app, stdout=output, stderr=subprocess.STDOUT,
@@ -45,14 +52,15 @@ try:
     while not os.path.exists(endpoints) and time.time() < deadline:
         time.sleep(0.1)
     ingress = json.load(open(endpoints))["ingress"]["url"]
+    api = json.load(open(endpoints))["root/Default/api"]["url"]
 
-    def measure(relative, path, count, timeout):
+    def measure(relative, path, count, timeout, base=None, content=None):
         times = []
         for n in range(count):
             text = f"version {n} {time.time()}\n"
             started = time.perf_counter()
-            write(relative, text)
-            while get(ingress + path) != text:
+            write(relative, content(text) if content else text)
+            while get((base or ingress) + path) != (text.strip() if content else text):
                 if time.perf_counter() - started > timeout:
                     raise SystemExit(f"bench_live_update: {relative} did not show within {timeout} s")
                 time.sleep(0.05)  # coarse: polling must not load the 2-core machine it measures
@@ -69,6 +77,8 @@ try:
     print(f"== wdsl run live update, {runs} saves each (busybox httpd FROM scratch, 1 replica)")
     print(f"  synced file (docker cp, no restart): {summary(synced)}   (target p50 < 300 ms)")
     print(f"  unsynced file (rebuild + replace):   {summary(rebuilt)}   (target < 3 s)")
+    reloaded = measure("main.w", "/v", runs, 30, base=api, content=lambda text: program(text.strip()))
+    print(f"  Api handler in main.w (reload):      {summary(reloaded)}")
 finally:
     server.send_signal(signal.SIGINT)
     try:

@@ -1,5 +1,7 @@
 #include "runtime/remote_host.h"
 
+#include "runtime/aws/aws_env.h"
+
 #include <fmt/format.h>
 #include <httplib.h>
 
@@ -83,13 +85,7 @@ auto MakeResourceBackend(const EnvLookup& env, std::string& error) -> std::uniqu
     }
     return std::make_unique<ResourceApiBackend>(url, env("WDSL_RESOURCE_API_TOKEN"));
   }
-  if (kind == "aws") {
-    // The seam for runtime/aws/ (SigV4 clients for S3, SQS, DynamoDB and
-    // Secrets Manager): a ResourceBackend whose Call is CallAws(type, operation, args, env).
-    error = "WDSL_RESOURCE_BACKEND=aws: the AWS backend (runtime/aws/) is not wired into wdsl-runtime yet; this "
-            "runtime can only call the simulator's Resource API (WDSL_RESOURCE_BACKEND=resource-api)";
-    return nullptr;
-  }
+  if (kind == "aws") return MakeAwsBackend(aws::ProcessEnv(), error);
   error = fmt::format("WDSL_RESOURCE_BACKEND `{}` is unknown: expected `resource-api` (the default) or `aws`", kind);
   return nullptr;
 }

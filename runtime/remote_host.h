@@ -4,12 +4,14 @@
 // service runs in a container of `wdsl run`, or a cloud's own API when it is
 // deployed. `WDSL_RESOURCE_BACKEND` chooses:
 //   resource-api (default)  WDSL_RESOURCE_API_URL, WDSL_RESOURCE_API_TOKEN
-//   aws                     not wired yet (runtime/aws/ will provide CallAws)
+//   aws                     AWS_REGION and credentials as the AWS SDKs read them, and
+//                           WING_<ID>_NAME/_TYPE per resource (runtime/aws/, docs/aws-runtime.md)
 #pragma once
 
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -42,6 +44,11 @@ class ResourceApiBackend : public ResourceBackend {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The AWS services behind the resources (runtime/aws/) as `env` (the
+// process's environment in wdsl-runtime) names them; nullptr and `error`
+// when it names no region.
+auto MakeAwsBackend(std::map<std::string, std::string> env, std::string& error) -> std::unique_ptr<ResourceBackend>;
 
 // Reads an environment variable (std::getenv in the runtime; a map in tests).
 using EnvLookup = std::function<std::string(const std::string&)>;

@@ -4,6 +4,7 @@
 #include "runtime/service_runtime.h"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <map>
 
@@ -180,15 +181,101 @@ TEST(ResourceBackendChoice, MissingOrUnwiredBackendsAreClearErrors) {
   env["WDSL_RESOURCE_API_URL"] = "172.18.0.1:1234";
   EXPECT_FALSE(MakeResourceBackend(lookup, error));
   EXPECT_NE(error.find("not an http:// or https:// URL"), std::string::npos) << error;
-  env["WDSL_RESOURCE_BACKEND"] = "aws";
-  EXPECT_FALSE(MakeResourceBackend(lookup, error));
-  EXPECT_NE(error.find("not wired into wdsl-runtime yet"), std::string::npos) << error;
+  env["WDSL_RESOURCE_BACKEND"] = "aws";  // reads the process's environment (AwsBackend below)
+  if (!MakeResourceBackend(lookup, error)) {
+    EXPECT_NE(error.find("region"), std::string::npos) << error;
+  }
   env["WDSL_RESOURCE_BACKEND"] = "gcp";
   EXPECT_FALSE(MakeResourceBackend(lookup, error));
   EXPECT_NE(error.find("`gcp` is unknown"), std::string::npos) << error;
   env["WDSL_RESOURCE_BACKEND"] = "resource-api";
   env["WDSL_RESOURCE_API_URL"] = "http://127.0.0.1:9/prefix";
   EXPECT_TRUE(MakeResourceBackend(lookup, error));
+}
+
+// S3 as far as the service's bucket calls need it, on 127.0.0.1: PUT
+// stores, GET of a missing key is NoSuchKey. Records "METHOD path signed".
+class FakeS3 {
+ public:
+  FakeS3() {
+    auto record = [this](const httplib::Request& req) {
+      std::lock_guard lock(mutex_);
+      bool signed_request = req.get_header_value("Authorization").starts_with("AWS4-HMAC-SHA256 Credential=AKIDTEST/");
+      seen_.push_back(req.method + " " + req.path + (signed_request ? " signed" : " unsigned"));
+    };
+    server_.Put(".*", [record](const httplib::Request& req, httplib::Response& res) {
+      record(req);
+      res.status = 200;
+    });
+    server_.Get(".*", [record](const httplib::Request& req, httplib::Response& res) {
+      record(req);
+      res.status = 404;
+      res.set_content("<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>",
+                      "application/xml");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    testing::WaitFor([this] { return server_.is_running(); });
+  }
+  ~FakeS3() {
+    server_.stop();
+    thread_.join();
+  }
+  auto Url() const -> std::string { return "http://127.0.0.1:" + std::to_string(port_); }
+  auto Seen() -> std::vector<std::string> {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::vector<std::string> seen_;
+};
+
+TEST(ServiceRuntime, OnAwsCallsTheServicesBehindItsBindingsSigned) {
+  TempDir dir("runtime-aws");
+  FakeS3 s3;
+  std::map<std::string, std::string> env = {{"AWS_REGION", "eu-west-1"},
+                                            {"AWS_ACCESS_KEY_ID", "AKIDTEST"},
+                                            {"AWS_SECRET_ACCESS_KEY", "secret"},
+                                            {"AWS_ENDPOINT_URL", s3.Url()},
+                                            {"WING_B_NAME", "app-b-1234"},
+                                            {"WING_B_TYPE", "cloud.Bucket"}};
+  std::string error;
+  std::unique_ptr<ResourceBackend> backend = MakeAwsBackend(env, error);
+  ASSERT_TRUE(backend) << error;
+  std::vector<std::string> out;
+  {
+    ServiceRuntime runtime(Bundle(CompileSource(dir.Path(), kProgram)), std::move(backend),
+                           {[&](const std::string& line) { out.push_back(line); }, [](const std::string&) {}});
+    runtime.Start();
+    ASSERT_TRUE(testing::WaitFor([&] { return runtime.StartFinished(); }));
+    EXPECT_FALSE(runtime.StartFailed());
+    EXPECT_TRUE(runtime.Stop());
+  }
+  EXPECT_EQ(s3.Seen(), (std::vector<std::string>{"PUT /app-b-1234/started signed", "GET /app-b-1234/missing signed",
+                                                 "PUT /app-b-1234/stopped signed"}));
+  ASSERT_FALSE(out.empty());
+  EXPECT_NE(out.front().find("caught: "), std::string::npos) << out.front();
+
+  // A resource the container has no binding for is a clear error.
+  env.erase("WING_B_NAME");
+  backend = MakeAwsBackend(env, error);
+  ir::Program program = CompileSource(dir.Path(), kProgram);
+  try {
+    backend->Call(*program.FindResource("root/Default/b"), "put", nlohmann::json::array({"k", "v"}));
+    ADD_FAILURE() << "an unbound resource was called";
+  } catch (const ir::ThrownError& thrown) {
+    EXPECT_NE(std::string(thrown.what()).find("is not bound in this container: neither WING_B_NAME"),
+              std::string::npos)
+        << thrown.what();
+  }
+  env.erase("AWS_REGION");
+  EXPECT_FALSE(MakeAwsBackend(env, error));
+  EXPECT_NE(error.find("WDSL_RESOURCE_BACKEND=aws: "), std::string::npos) << error;
 }
 
 }  // namespace
