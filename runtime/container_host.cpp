@@ -174,6 +174,35 @@ void ContainerHost::Remove(const std::string& name) {
   runner_->Run({"rm", "--force", "--volumes", name}, std::chrono::minutes(1));
 }
 
+void ContainerHost::NoteSynced(const std::string& owner, const std::string& dest_dir, const docker::CopyFile& file) {
+  std::lock_guard lock(mutex_);
+  synced_[owner][dest_dir][file.relative] = file.host;
+}
+
+void ContainerHost::NoteUnsynced(const std::string& owner, const std::string& container_path) {
+  std::lock_guard lock(mutex_);
+  auto it = synced_.find(owner);
+  if (it == synced_.end()) return;
+  for (auto& [dest, files] : it->second) {
+    std::erase_if(files, [&](const auto& entry) {
+      std::string path = dest + "/" + entry.first;
+      return path == container_path || path.starts_with(container_path + "/");
+    });
+  }
+}
+
+auto ContainerHost::SyncedFiles(const std::string& owner) const
+    -> std::map<std::string, std::vector<docker::CopyFile>> {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, std::vector<docker::CopyFile>> out;
+  auto it = synced_.find(owner);
+  if (it == synced_.end()) return out;
+  for (const auto& [dest, files] : it->second) {
+    for (const auto& [relative, host] : files) out[dest].push_back({host, relative});
+  }
+  return out;
+}
+
 auto ContainerHost::Rebuild(const std::string& owner, std::map<std::string, std::string>& tags) -> std::string {
   std::vector<ir::ValidateProblem> problems;
   std::map<std::string, nlohmann::json> described = ir::DescribeImages(sim_.GetProgram(), problems);

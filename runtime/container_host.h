@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "runtime/docker/containers.h"
+#include "runtime/docker/copy.h"
 #include "runtime/router.h"
 
 namespace wdsl::runtime {
@@ -63,6 +64,14 @@ class ContainerHost {
   void Remove(const std::string& name);
 
   // ---- live update (wdsl run --watch)
+  // Files a live update copied into `owner`'s replicas (by destination
+  // directory). A replica started later (a replacement, or the workload
+  // made again by a program change) gets them too, so a new container never
+  // serves code older than what was synced (`initial sync`).
+  void NoteSynced(const std::string& owner, const std::string& dest_dir, const docker::CopyFile& file);
+  // A synced file or directory (a container path) was deleted.
+  void NoteUnsynced(const std::string& owner, const std::string& container_path);
+  auto SyncedFiles(const std::string& owner) const -> std::map<std::string, std::vector<docker::CopyFile>>;
   // Builds the local images of `owner` (a resource path; its sidecars' too)
   // again from their contexts as they are now. "" and `tags` (owner -> new
   // tag; empty when nothing changed) or the build's error; on an error the
@@ -91,6 +100,8 @@ class ContainerHost {
   int starting_ = 0;  // `docker run`s under way (guarded by mutex_)
   std::condition_variable started_;
   std::map<std::string, std::string> rebuilt_;  // owner -> tag of an image built again by a live update
+  // owner -> destination directory -> path below it -> host file
+  std::map<std::string, std::map<std::string, std::map<std::string, std::filesystem::path>>> synced_;
   std::vector<std::thread> log_threads_;
   std::atomic<bool> stopping_{false};
   bool network_created_ = false;

@@ -155,30 +155,9 @@ auto Simulator::StartResources() -> std::string {
     }
   }
   if (containers_) containers_->GetRouter().Start();
-  // Containers start at once (each `docker run` waits on the engine); the
-  // rest in creation order, on this thread.
-  std::vector<LiveResource*> in_containers;
-  for (LiveResource* live : order_) {
-    if (in_containers_.contains(live)) {
-      in_containers.push_back(live);
-      continue;
-    }
-    if (std::string error = live->Start(); !error.empty()) {
-      Stop();
-      return error;
-    }
-  }
-  std::vector<std::string> errors(in_containers.size());
-  std::vector<std::thread> starters;
-  for (size_t i = 0; i < in_containers.size(); ++i) {
-    starters.emplace_back([&, i] { errors[i] = in_containers[i]->Start(); });
-  }
-  for (std::thread& starter : starters) starter.join();
-  for (const std::string& error : errors) {
-    if (!error.empty()) {
-      Stop();
-      return error;
-    }
+  if (std::string error = StartAll(order_); !error.empty()) {
+    Stop();
+    return error;
   }
   for (LiveResource* live : order_) {
     if (std::string error = live->WaitReady(); !error.empty()) {
@@ -225,6 +204,29 @@ auto Simulator::MakeResources(const ir::Program& program, const std::set<std::st
     live_[resource.path] = std::move(live);
   }
   return made;
+}
+
+// Containers start at once (each `docker run` waits on the engine); the
+// rest in creation order, on this thread. The first error, or "".
+auto Simulator::StartAll(const std::vector<LiveResource*>& resources) -> std::string {
+  std::vector<LiveResource*> in_containers;
+  for (LiveResource* live : resources) {
+    if (in_containers_.contains(live)) {
+      in_containers.push_back(live);
+    } else if (std::string error = live->Start(); !error.empty()) {
+      return error;
+    }
+  }
+  std::vector<std::string> errors(in_containers.size());
+  std::vector<std::thread> starters;
+  for (size_t i = 0; i < in_containers.size(); ++i) {
+    starters.emplace_back([&, i] { errors[i] = in_containers[i]->Start(); });
+  }
+  for (std::thread& starter : starters) starter.join();
+  for (const std::string& error : errors) {
+    if (!error.empty()) return error;
+  }
+  return "";
 }
 
 auto Simulator::PreviousPort(const std::string& path) const -> int {

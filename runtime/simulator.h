@@ -213,6 +213,7 @@ class Simulator : private ir::Host {
   auto Traced(const std::string& source, const std::string& what, const std::vector<ir::Value>& args,
               const std::function<ir::Value()>& call) -> ir::Value;
   void ResolveTokens(ir::Program& program);
+  auto StartAll(const std::vector<LiveResource*>& resources) -> std::string;
   auto MakeResources(const ir::Program& program, const std::set<std::string>& paths, bool& containers)
       -> std::vector<LiveResource*>;
 

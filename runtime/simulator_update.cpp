@@ -103,23 +103,7 @@ auto Simulator::Update(ir::Program next, std::map<std::string, nlohmann::json> i
       if (live != nullptr && resource != nullptr && live->Reload(*resource)) reloaded.insert(path);
     }
     if (resource_api_) resource_api_->Refresh();
-    std::vector<LiveResource*> in_containers;
-    for (LiveResource* live : made) {
-      if (in_containers_.contains(live)) {
-        in_containers.push_back(live);
-      } else if (std::string error = live->Start(); !error.empty()) {
-        return fail(error);
-      }
-    }
-    std::vector<std::string> errors(in_containers.size());
-    std::vector<std::thread> starters;
-    for (size_t i = 0; i < in_containers.size(); ++i) {
-      starters.emplace_back([&, i] { errors[i] = in_containers[i]->Start(); });
-    }
-    for (std::thread& starter : starters) starter.join();
-    for (const std::string& error : errors) {
-      if (!error.empty()) return fail(error);
-    }
+    if (std::string error = StartAll(made); !error.empty()) return fail(error);
   }
   // Outside the lock: Ctrl-C (Stop) must be able to end a wait for a
   // container that never gets ready.

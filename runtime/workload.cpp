@@ -223,6 +223,7 @@ class Workload : public LiveResource, public RouteTarget {
     }
     std::string source = count_ == 1 ? Path() : fmt::format("{}#{}", Path(), index);
     if (std::string error = host.Run(spec, source); !error.empty()) return fmt::format("`{}`: {}", Path(), error);
+    if (std::string error = InitialSync(*replica); !error.empty()) return error;
     for (const Json& sidecar : Props().value("sidecars", Json::array())) {
       docker::RunSpec side;
       std::string side_name = sidecar.value("name", "sidecar");
@@ -386,6 +387,13 @@ class Workload : public LiveResource, public RouteTarget {
     for (const auto& [rule, list] : deletions) {
       files += list.size();
       rules.insert(rule);
+    }
+    ContainerHost& host = *sim_.Containers();
+    for (const auto& [rule, list] : copies) {
+      for (const docker::CopyFile& file : list) host.NoteSynced(Path(), sync_[rule].dest, file);
+    }
+    for (const auto& [rule, list] : deletions) {
+      for (const std::string& path : list) host.NoteUnsynced(Path(), path);
     }
     for (const auto& replica : replicas) {
       if (!replica->user) replica->user = docker::ContainerUser(docker, replica->name);
@@ -569,6 +577,27 @@ class Workload : public LiveResource, public RouteTarget {
     sim_.Log(Path(), fmt::format("live update: replaced {} replica{} with image {} in {:.1f} s", old.size(),
                                  old.size() == 1 ? "" : "s", tags.begin()->second,
                                  std::chrono::duration<double>(Clock::now() - began).count()));
+  }
+
+  // Copies the files live updates synced into earlier replicas into a new
+  // one, whose image may predate them (a `sources` glob that leaves them
+  // out keeps the image's hash). "" or the error.
+  auto InitialSync(Replica& replica) -> std::string {
+    std::map<std::string, std::vector<docker::CopyFile>> synced = sim_.Containers()->SyncedFiles(Path());
+    if (synced.empty()) return "";
+    docker::Runner& docker = sim_.Containers()->Docker();
+    replica.user = docker::ContainerUser(docker, replica.name);
+    size_t files = 0;
+    for (auto& [dest, list] : synced) {
+      std::erase_if(list, [](const docker::CopyFile& file) { return !std::filesystem::is_regular_file(file.host); });
+      if (list.empty()) continue;
+      files += list.size();
+      std::string error = docker::CopyIntoContainer(docker, replica.name, dest, list, *replica.user);
+      if (!error.empty()) return fmt::format("`{}`: initial sync into `{}`: {}", Path(), replica.name, error);
+    }
+    sim_.Log(Path(), fmt::format("live update: initial sync of {} file{} synced earlier into {}", files,
+                                 files == 1 ? "" : "s", replica.name));
+    return "";
   }
 
   // Takes a replica out of routing, then removes its containers.

@@ -207,6 +207,40 @@ TEST(LiveUpdate, AProgramChangeActsOnlyOnWhatChanged) {
   EXPECT_EQ(Shell("docker ps -aq --filter label=wdsl.app=" + app), "");
 }
 
+// A workload replaced by a program change starts from an image that does
+// not hold what was synced since (its `sources` leave the synced files out,
+// so the image is not rebuilt): the new container gets them (initial sync).
+TEST(LiveUpdate, ANewReplicaGetsTheFilesSyncedEarlier) {
+  std::string dir = TempDir("linitial");
+  std::string app = fs::path(dir).filename().string();
+  CleanUpApp cleanup{app};
+  ASSERT_NO_FATAL_FAILURE(WriteContext(dir));
+  auto program = [](const std::string& greeting) {
+    return R"(bring containers;
+new containers.Workload(name: "web", image: "./web", port: 8080, public: true, env: { "GREETING": ")" +
+           greeting + R"(" },
+  sources: ["web/Dockerfile"], sync: [containers.SyncRule { src: "web/srv", dest: "/srv" }]) as "web";
+)";
+  };
+  WriteFile(dir + "/main.w", program("one"));
+  RunningApp run(dir, {"--sim", "main.w", "--port", "0"});
+  std::string url = run.WaitForUrl("ingress", 120);
+  ASSERT_FALSE(url.empty()) << run.Out() << run.Err();
+  WriteFile(dir + "/web/srv/index.html", "synced\n");
+  ASSERT_TRUE(Eventually([&] { return Get(url, "/index.html").second == "synced\n"; }, 30)) << run.Out();
+  std::string web = "wdsl-" + app + "-web-0";
+  std::string id = ContainerId(web);
+
+  WriteFile(dir + "/main.w", program("two"));
+  EXPECT_TRUE(Eventually([&] { return !ContainerId(web).empty() && ContainerId(web) != id; }, 60)) << run.Err();
+  EXPECT_TRUE(Eventually([&] { return run.Out().find("initial sync of 1 file synced earlier") != std::string::npos; },
+                         30))
+      << run.Out();
+  EXPECT_TRUE(Eventually([&] { return Get(url, "/index.html").second == "synced\n"; }, 30))
+      << "the new container serves what was synced, not the image's v1: " << Get(url, "/index.html").second;
+  EXPECT_EQ(run.SignalAndWait(SIGINT), 0) << run.Err();
+}
+
 // `wdsl run --trace --debug web`, `wdsl logs` and `wdsl exec` on a running app.
 TEST(LiveUpdate, TraceDebugLogsAndExec) {
   std::string dir = TempDir("ldebug");
