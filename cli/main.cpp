@@ -226,7 +226,7 @@ auto main(int argc, char** argv) -> int {
     // then write: a build that fails anywhere leaves the previous output.
     auto start = std::chrono::steady_clock::now();
     // Deployment targets run each cloud.Service as a workload of its image.
-    if (target == "helm" || target == "k8s" || target == "ecs" || target == "tf-aws") {
+    if (target == "helm" || target == "k8s" || target == "ecs" || target == "tf-aws" || target == "cpln") {
       compiled.program = wdsl::ServicesAsWorkloads(*compiled.program);
     }
     wdsl::ChartOptions chart_options;

@@ -33,7 +33,7 @@ auto BuildCpln(const std::string& program, const std::string& out, const std::ve
 }
 
 auto Programs() -> std::vector<std::string> {
-  return {"examples/containers-app/main.w", "tests/golden/k8s-features.w"};
+  return {"examples/containers-app/main.w", "tests/golden/k8s-features.w", "tests/golden/services.w"};
 }
 
 // The objects of cpln.yaml by "kind/name".

@@ -25,7 +25,8 @@ auto BuildEcs(const std::string& program, const std::string& out) -> RunResult {
 }
 
 TEST(Ecs, OutputsMatchTheEcsApiModel) {
-  for (const std::string& program : {std::string("examples/containers-app/main.w"), std::string("tests/golden/k8s-features.w")}) {
+  for (const std::string& program : {std::string("examples/containers-app/main.w"), std::string("tests/golden/k8s-features.w"),
+                                     std::string("tests/golden/services.w")}) {
     SCOPED_TRACE(program);
     std::string out = TempDir("ecs-model");
     RunResult run = BuildEcs(program, out);

@@ -1,8 +1,13 @@
 // Golden tests: `wdsl build --target ir|sim|helm|k8s` of every example and of
 // every tests/golden/*.w program must produce exactly the committed ir.json,
 // simulator.json, chart (its files concatenated, each under a `# file:`
-// line) and manifests.yaml; programs with workloads also for ecs, tf-aws and
-// cpln (cpln.yaml, and aws-iam.sh as `<stem>.cpln-aws-iam.sh`).
+// line) and manifests.yaml; programs with workloads or services also for
+// ecs, tf-aws and cpln (cpln.yaml, and aws-iam.sh as `<stem>.cpln-aws-iam.sh`).
+// The tag of a cloud.Service's image is the content hash of a context that
+// holds the wdsl-runtime binary, so it changes with every build of wdsl:
+// outputs are compared with each such hash as `<service-image-hash>` (and the
+// chart's appVersion, a hash of all tags, as `<app-version>`); every other
+// image tag is compared as it is.
 // Regenerate with `make update-goldens` (WDSL_UPDATE_GOLDENS=1) and review
 // the diff like any other change.
 #include <gtest/gtest.h>
@@ -12,7 +17,10 @@
 #include <cstdlib>
 #include <algorithm>
 #include <filesystem>
+#include <regex>
+#include <variant>
 
+#include "ir/hash.h"
 #include "tests/run_wdsl.h"
 
 namespace wdsl::testing {
@@ -32,8 +40,9 @@ auto Cases() -> std::vector<Case> {
   std::vector<Case> cases;
   for (const std::string& program : programs) {
     for (const char* target : {"ir", "sim", "helm", "k8s"}) cases.push_back({program, target});
-    // ECS deploys workloads, with the platform values of tests/golden/platform.yaml.
-    if (ReadFile(std::string(WDSL_SOURCE_DIR) + "/" + program).find("containers.Workload") != std::string::npos) {
+    // ECS deploys workloads (a service is one), with the platform values of tests/golden/platform.yaml.
+    std::string text = ReadFile(std::string(WDSL_SOURCE_DIR) + "/" + program);
+    if (text.find("containers.Workload") != std::string::npos || text.find("cloud.Service") != std::string::npos) {
       cases.push_back({program, "ecs"});
       cases.push_back({program, "tf-aws"});
       cases.push_back({program, "cpln"});
@@ -71,6 +80,40 @@ auto Concatenated(const std::string& dir) -> std::string {
   return out;
 }
 
+// The content hashes of the service image contexts that `wdsl build` wrote
+// under the program's `.wdsl/images/` (cli/service_images.h), hashed as the
+// build hashes them.
+auto ServiceImageHashes(const std::string& program) -> std::vector<std::string> {
+  fs::path images = fs::path(WDSL_SOURCE_DIR) / fs::path(program).parent_path() / ".wdsl" / "images";
+  std::vector<std::string> hashes;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(images, ec)) {
+    ir::BuildSpec spec;
+    spec.context_dir = entry.path().string();
+    std::variant<ir::ContentHash, std::string> hash = ir::HashBuildContext(spec);
+    if (auto* content = std::get_if<ir::ContentHash>(&hash)) hashes.push_back(content->hex);
+  }
+  return hashes;
+}
+
+// `text` with each of `hashes` as `<service-image-hash>` and, if there was
+// one, the chart's appVersion (backends/k8s/chart.cpp hashes every image tag
+// into it) as `<app-version>`.
+auto WithoutServiceImageHashes(std::string text, const std::vector<std::string>& hashes) -> std::string {
+  auto replace_all = [&text](const std::string& from, const std::string& to) {
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+      text.replace(at, from.size(), to);
+    }
+  };
+  std::string before = text;
+  for (const std::string& hash : hashes) replace_all(hash, "<service-image-hash>");
+  if (text == before) return text;
+  static const std::regex kAppVersion(R"re((?:appVersion|app\.kubernetes\.io/version): "([0-9a-f]{12})")re");
+  std::smatch match;
+  if (std::regex_search(text, match, kAppVersion)) replace_all(match[1].str(), "<app-version>");
+  return text;
+}
+
 class Golden : public ::testing::TestWithParam<Case> {};
 
 TEST_P(Golden, MatchesCommittedOutput) {
@@ -94,10 +137,13 @@ TEST_P(Golden, MatchesCommittedOutput) {
                        : c.target == "cpln" ? ReadFile(out + "/cpln.yaml")
                        : c.target == "helm" || c.target == "ecs" ? Concatenated(out)
                                             : ReadFile(out + "/manifests.yaml");
+  std::vector<std::string> service_hashes = ServiceImageHashes(c.program);
+  actual = WithoutServiceImageHashes(actual, service_hashes);
   std::vector<std::pair<std::string, std::string>> compared = {{actual, GoldenPath(c)}};
   if (c.target == "cpln") {
     // The AWS policies of the identities, when a workload binds AWS resources.
-    std::string script = fs::exists(out + "/aws-iam.sh") ? ReadFile(out + "/aws-iam.sh") : "";
+    std::string script =
+        fs::exists(out + "/aws-iam.sh") ? WithoutServiceImageHashes(ReadFile(out + "/aws-iam.sh"), service_hashes) : "";
     std::string path = "tests/golden/" + Stem(c.program) + ".cpln-aws-iam.sh";
     if (!script.empty() || fs::exists(std::string(WDSL_SOURCE_DIR) + "/" + path)) compared.emplace_back(script, path);
   }

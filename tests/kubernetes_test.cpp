@@ -44,6 +44,7 @@ auto Build(const std::string& program, const std::string& out, const std::vector
 auto Programs() -> std::vector<std::string> {
   std::vector<std::string> programs = ListFiles("examples", "/main.w");
   programs.push_back("tests/golden/k8s-features.w");
+  programs.push_back("tests/golden/services.w");
   return programs;
 }
 

@@ -40,7 +40,8 @@ auto Build(const std::string& program, const std::string& out) -> std::pair<RunR
 }
 
 TEST(TfAws, MatchesTheAwsProviderSchema) {
-  for (const std::string& program : {std::string("examples/containers-app/main.w"), std::string("tests/golden/k8s-features.w")}) {
+  for (const std::string& program : {std::string("examples/containers-app/main.w"), std::string("tests/golden/k8s-features.w"),
+                                     std::string("tests/golden/services.w")}) {
     SCOPED_TRACE(program);
     std::string out = OutDir(program, "schema");
     auto [run, tf] = Build(program, out);
