@@ -28,13 +28,19 @@ auto ReadText(const fs::path& path) -> std::string {
   return text.str();
 }
 
+// A temporary name beside `path` that no other process writing the same
+// context at once (parallel builds, ctest -j) uses.
+auto TemporaryBeside(const fs::path& path) -> fs::path {
+  return path.string() + fmt::format(".{}.tmp", ::getpid());
+}
+
 // Writes through a temporary file and a rename, and only when the content
 // differs, so a crash never leaves half a file and an unchanged file keeps
 // its inode and time.
 auto WriteIfChanged(const fs::path& path, const std::string& text) -> std::string {
   std::error_code ec;
   if (fs::exists(path, ec) && ReadText(path) == text) return "";
-  fs::path temporary = path.string() + ".tmp";
+  fs::path temporary = TemporaryBeside(path);
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out << text;
@@ -58,7 +64,7 @@ auto CopyIfNewer(const fs::path& from, const fs::path& to) -> std::string {
     return "";
   }
   fs::create_directories(to.parent_path(), ec);
-  fs::path temporary = to.string() + ".tmp";
+  fs::path temporary = TemporaryBeside(to);
   fs::copy_file(from, temporary, fs::copy_options::overwrite_existing, ec);
   if (!ec) {
     fs::permissions(temporary, executable ? fs::perms(0755) : fs::perms(0644), ec);
