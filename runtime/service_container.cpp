@@ -93,7 +93,9 @@ class ContainerService : public LiveResource {
     docker::RunSpec spec;
     spec.name = name_;
     spec.image = image;
-    for (const auto& [key, value] : Props().value("env", nlohmann::json::object()).items()) {
+    // Bound to a name: the loop would otherwise iterate a destroyed temporary.
+    const nlohmann::json env = Props().value("env", nlohmann::json::object());
+    for (const auto& [key, value] : env.items()) {
       if (value.is_string()) spec.env[key] = value.get<std::string>();
     }
     spec.env["WDSL_RESOURCE_BACKEND"] = "resource-api";

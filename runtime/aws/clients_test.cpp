@@ -111,7 +111,8 @@ TEST_F(ClientsTest, ListFollowsContinuationTokens) {
   }
   auto keys = [&](std::vector<Value> args) {
     std::string out;
-    for (const Value& v : CallAws(clients, "cloud.Bucket", "list", args, bucket).array->items) out += v.AsStr() + " ";
+    Value listed = CallAws(clients, "cloud.Bucket", "list", args, bucket);  // alive while the loop reads it
+    for (const Value& v : listed.array->items) out += v.AsStr() + " ";
     return out;
   };
   EXPECT_EQ(keys({}), "a/1 a/2 a/3 a/4 a/5 b/1 ");  // three pages of two
