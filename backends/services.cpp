@@ -1,8 +1,9 @@
 #include "backends/services.h"
 
+#include <cctype>
 #include <map>
 
-#include <cctype>
+#include "ir/bind.h"
 
 namespace wdsl {
 namespace {
@@ -22,15 +23,6 @@ auto DnsLabel(const std::string& id) -> std::string {
   return label.empty() ? "service" : label;
 }
 
-// The env prefix of a bound resource: its id in upper case, `_` for the rest.
-auto EnvName(const std::string& id) -> std::string {
-  std::string name;
-  for (char c : id) {
-    unsigned char u = static_cast<unsigned char>(c);
-    name += std::isalnum(u) ? static_cast<char>(std::toupper(u)) : '_';
-  }
-  return name;
-}
 
 }  // namespace
 
@@ -58,7 +50,7 @@ auto ServicesAsWorkloads(const ir::Program& program) -> ir::Program {
       const ir::Resource* target = program.FindResource(lift.resource);
       if (target == nullptr || target->path == resource.path) continue;
       std::string below = target->path.starts_with("root/Default/") ? target->path.substr(13) : target->path;
-      std::string name = EnvName(ids[target->id] > 1 ? below : target->id);
+      std::string name = ir::BindingEnvName(ids[target->id] > 1 ? below : target->id);
       bindings[name] = {{"resource", {{"$resource", target->path}}}, {"ops", lift.ops}};
     }
     std::string below = resource.path.starts_with("root/Default/") ? resource.path.substr(13) : resource.path;

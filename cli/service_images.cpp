@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -13,6 +12,7 @@
 #include "ir/bundle.h"
 #include "ir/hash.h"
 #include "ir/images.h"
+#include "runtime/docker/images.h"
 
 namespace wdsl {
 namespace {
@@ -21,33 +21,10 @@ namespace fs = std::filesystem;
 
 constexpr const char* kCaCertificates = "/etc/ssl/certs/ca-certificates.crt";
 
-auto ReadText(const fs::path& path) -> std::string {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // A temporary name beside `path` that no other process writing the same
 // context at once (parallel builds, ctest -j) uses.
 auto TemporaryBeside(const fs::path& path) -> fs::path {
   return path.string() + fmt::format(".{}.tmp", ::getpid());
-}
-
-// Writes through a temporary file and a rename, and only when the content
-// differs, so a crash never leaves half a file and an unchanged file keeps
-// its inode and time.
-auto WriteIfChanged(const fs::path& path, const std::string& text) -> std::string {
-  std::error_code ec;
-  if (fs::exists(path, ec) && ReadText(path) == text) return "";
-  fs::path temporary = TemporaryBeside(path);
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) return fmt::format("cannot write `{}`", temporary.string());
-  }
-  fs::rename(temporary, path, ec);
-  return ec ? fmt::format("cannot write `{}`: {}", path.string(), ec.message()) : "";
 }
 
 // Copies `from` (following symlinks) unless `to` has its size and is not
@@ -182,10 +159,9 @@ auto AddServiceImages(const ir::Program& program, const fs::path& app_dir, const
     std::string error;
     std::optional<nlohmann::json> bundle = ir::MakeServiceBundle(program, service->path, &error);
     if (!bundle) return error;
-    if (error = WriteIfChanged(context / "bundle.json", bundle->dump() + "\n"); !error.empty()) return error;
-    if (error = WriteIfChanged(context / "Dockerfile", Dockerfile(service->path, library_dirs)); !error.empty()) {
-      return error;
-    }
+    error = docker::WriteContextFiles(
+        context, {{"bundle.json", bundle->dump() + "\n"}, {"Dockerfile", Dockerfile(service->path, library_dirs)}});
+    if (!error.empty()) return error;
     ir::BuildSpec spec;
     spec.context_dir = context.string();
     std::variant<ir::ContentHash, std::string> hash = ir::HashBuildContext(spec);

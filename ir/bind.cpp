@@ -731,4 +731,13 @@ auto Bind(Program& program, std::vector<BindProblem>& problems) -> void {
   }
 }
 
+auto BindingEnvName(const std::string& id) -> std::string {
+  std::string name;
+  for (char c : id) {
+    unsigned char u = static_cast<unsigned char>(c);
+    name += std::isalnum(u) ? static_cast<char>(std::toupper(u)) : '_';
+  }
+  return name;
+}
+
 }  // namespace wdsl::ir

@@ -24,4 +24,8 @@ struct BindProblem {
 // code it can run, and from workload bindings; reports what it cannot follow.
 auto Bind(Program& program, std::vector<BindProblem>& problems) -> void;
 
+// The name a binding of `id` gets in a container's environment
+// (`WING_<NAME>_...`): upper case, every other character `_`.
+auto BindingEnvName(const std::string& id) -> std::string;
+
 }  // namespace wdsl::ir

@@ -112,8 +112,7 @@ void CheckUnboundUses(const Program& program, const Resource& host, const Json& 
       auto ops = entry->find("permissions");
       if (ops == entry->end() || !ops->is_object() || ops->empty()) return;  // nothing to grant (an Api's url)
       std::string name = target->path.substr(target->path.rfind('/') + 1);
-      std::string env_name;
-      for (char c : name) env_name += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_';
+      std::string env_name = BindingEnvName(name);
       problems.push_back(BindProblem{
           host.pos, fmt::format("workload `{}` uses `{}` (in `{}`) but does not bind it, so it would have no access "
                                 "to it at run time; add it to `bindings`, e.g. `bindings: {{ \"{}\" => {} }}`",

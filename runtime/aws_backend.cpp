@@ -4,22 +4,13 @@
 // deployment backends write (backends/services.cpp, docs/aws-runtime.md).
 #include <fmt/format.h>
 
+#include "ir/bind.h"
 #include "ir/json.h"
 #include "runtime/aws/call.h"
 #include "runtime/remote_host.h"
 
 namespace wdsl::runtime {
 namespace {
-
-// `WING_<NAME>_...`: a resource's id in upper case, `_` for the rest.
-auto EnvName(const std::string& text) -> std::string {
-  std::string name;
-  for (char c : text) {
-    unsigned char u = static_cast<unsigned char>(c);
-    name += std::isalnum(u) ? static_cast<char>(std::toupper(u)) : '_';
-  }
-  return name;
-}
 
 class AwsBackend : public ResourceBackend {
  public:
@@ -44,7 +35,7 @@ class AwsBackend : public ResourceBackend {
   // two lifted resources share an id; its _TYPE must be the resource's.
   auto BindingOf(const ir::Resource& resource) -> aws::AwsBinding {
     std::string below = resource.path.starts_with("root/Default/") ? resource.path.substr(13) : resource.path;
-    for (const std::string& name : {EnvName(resource.id), EnvName(below)}) {
+    for (const std::string& name : {ir::BindingEnvName(resource.id), ir::BindingEnvName(below)}) {
       std::optional<aws::AwsBinding> binding = aws::BindingFromEnv(env_, name);
       if (binding && (binding->type.empty() || binding->type == resource.type)) {
         binding->type = resource.type;
@@ -55,7 +46,7 @@ class AwsBackend : public ResourceBackend {
     throw ir::ThrownError(fmt::format("`{}` ({}) is not bound in this container: neither WING_{}_NAME nor WING_{}_NAME "
                                       "is set (the deployment writes them for every resource the service uses; was "
                                       "the image deployed with its own task definition or chart?)",
-                                      resource.path, resource.type, EnvName(resource.id), EnvName(below)),
+                                      resource.path, resource.type, ir::BindingEnvName(resource.id), ir::BindingEnvName(below)),
                           {});
   }
 

@@ -151,9 +151,8 @@ auto WriteContextFiles(const std::filesystem::path& context, const std::map<std:
       out.close();
       if (!out) {
         fs::remove(temporary, ec);
-        return fmt::format("cannot write `{}` (the client of the workload's bindings): check that the build "
-                           "context `{}` is writable",
-                           path.string(), context.string());
+        return fmt::format("cannot write `{}`: check that the build context `{}` is writable", path.string(),
+                           context.string());
       }
     }
     fs::rename(temporary, path, ec);
