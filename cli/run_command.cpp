@@ -249,10 +249,8 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
   RunLog log(std::cout, isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr, wdsl_dir / "logs" / "run.log");
   log.ToFile("wdsl", "run of " + fs::absolute(options.entry).string() + " starts");
   WatchedFiles watched = FilesToWatch(*program, images, app_dir);
-  std::unique_ptr<runtime::Simulator> sim =
-      StartApp(std::move(*program), std::move(images), options, log, started, compiled_ms, exit_code);
-  if (!sim) return exit_code;
-
+  // Watching starts before the app does: a file changed while it starts
+  // (or right after its URLs are written) is acted on, not missed.
   std::unique_ptr<watch::Watcher> watcher;
   // Changes seen by a watcher that a newer one replaced, still to act on.
   std::vector<watch::Change> pending;
@@ -282,6 +280,10 @@ auto RunSimCommand(const RunCommandOptions& options) -> int {
   };
   watcher_roots = watched.roots;
   if (options.watch) start_watching();
+  std::unique_ptr<runtime::Simulator> sim =
+      StartApp(std::move(*program), std::move(images), options, log, started, compiled_ms, exit_code);
+  if (!sim) return exit_code;
+
   std::cout << "state in " << (wdsl_dir / "state").string() << ", URLs in " << (wdsl_dir / "endpoints.json").string()
             << (watcher ? "; watching for changes" : "") << "; Ctrl-C stops\n";
   std::cout.flush();

@@ -12,6 +12,7 @@ namespace wdsl::watch {
 auto DefaultIgnores() -> std::vector<std::string> {
   return {
       "**/.git", ".wdsl", "target",                            // VCS, simulator state, wdsl's output
+      "**/.wdsl-client",                                       // the bindings client wdsl writes into contexts
       "**/*.swp", "**/*.swo", "**/*.swx", "**/4913",           // vim: swap files, its write test file
       "**/*~", "**/.#*", "**/#*#",                             // backups (vim, emacs), emacs locks and autosaves
       "**/*.tmp", "**/*___jb_tmp___", "**/*___jb_old___",      // atomic-save temp files, JetBrains safe write
