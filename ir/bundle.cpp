@@ -114,6 +114,9 @@ auto MakeServiceBundle(const Program& program, const std::string& service_path, 
 }
 
 auto FunctionTrigger(const Program& program, const std::string& function_path) -> std::string {
+  const Resource* function = program.FindResource(function_path);
+  const Resource* parent = function == nullptr ? nullptr : program.FindResource(function->parent);
+  if (parent != nullptr && parent->type == "cloud.Schedule") return "schedule";
   for (const Resource& resource : program.resources) {
     if (resource.type == "cloud.Queue" && NamesFunction(resource.props.value("consumers", Json()), function_path)) {
       return "queue";
@@ -172,8 +175,10 @@ auto BundleFromJson(const nlohmann::json& json, std::string* error) -> std::opti
   (is_service ? bundle.service : bundle.function) = path;
   if (is_function) {
     bundle.trigger = json.value("trigger", "");
-    if (bundle.trigger != "invoke" && bundle.trigger != "queue" && bundle.trigger != "api") {
-      SetError(error, fmt::format("the function bundle's trigger `{}` is not `invoke`, `queue` or `api`: rebuild the "
+    if (bundle.trigger != "invoke" && bundle.trigger != "queue" && bundle.trigger != "api" &&
+        bundle.trigger != "schedule") {
+      SetError(error, fmt::format("the function bundle's trigger `{}` is not `invoke`, `queue`, `api` or `schedule`: "
+                                  "rebuild the "
                                   "image with the same wdsl as the runtime",
                                   bundle.trigger));
       return std::nullopt;

@@ -7,8 +7,9 @@
 //   {"wdsl_bundle": 1, "function": "root/Default/jobs/Consumer0", "trigger": "queue", "program": {...}}
 // A function's `trigger` says what its handler is and so what the events it
 // gets look like: `invoke` (a cloud.Function's own handler), `queue` (a
-// queue consumer: SQS records) or `api` (a cloud.Api route handler: API
-// Gateway HTTP API requests).
+// queue consumer: SQS records), `api` (a cloud.Api route handler: API
+// Gateway HTTP API requests) or `schedule` (a cloud.Schedule's tick handler:
+// EventBridge scheduled events, which it does not read).
 // Source paths are relative to the entry file's directory. Tests, edges,
 // preflight code and resources the service cannot reach are left out, so a
 // change to them does not change the bundle (nor the image built from it).

@@ -68,6 +68,11 @@ auto FunctionRuntime::Invoke(const std::string& event, LambdaError& error) -> st
       ir::Value result = interp_.Call(handler_, {*payload});
       return result.IsNil() ? "null" : ir::StringifyJson(result);
     }
+    if (bundle_.trigger == "schedule") {
+      // EventBridge's event says only when; a tick handler takes nothing.
+      interp_.Call(handler_, {});
+      return "null";
+    }
     Json parsed = Json::parse(event, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded()) throw std::runtime_error("the invocation's event is not JSON");
     if (bundle_.trigger == "queue") return InvokeQueue(parsed);

@@ -45,6 +45,10 @@ api.get("/notes/:id", inflight (req: cloud.ApiRequest): cloud.ApiResponse => {
     body: "{req.method} {req.path} {req.vars.get("id")} {req.headers?.tryGet("cookie") ?? "-"} [{req.body ?? ""}]",
   };
 });
+let tick = new cloud.Schedule(rate: 5m) as "tick";
+tick.onTick(inflight () => {
+  b.put("ticked", "yes");
+});
 )";
 
 class RecordingBackend : public ResourceBackend {
@@ -149,6 +153,15 @@ auto FunctionOf(const ir::Program& program, const char* owner, const char* list)
   return program.FindResource(owner)->props[list][0]["function"]["$resource"].get<std::string>();
 }
 
+// The path of the function the schedule `tick` runs.
+auto ScheduledFunction(const ir::Program& program) -> std::string {
+  for (const ir::Resource& resource : program.resources) {
+    if (resource.type == "cloud.Function" && resource.parent == "root/Default/tick") return resource.path;
+  }
+  ADD_FAILURE() << "no function below root/Default/tick";
+  return "";
+}
+
 TEST(FunctionBundle, NamesItsTrigger) {
   TempDir dir("lambda-bundle");
   ir::Program program = CompileSource(dir.Path(), kProgram);
@@ -157,6 +170,7 @@ TEST(FunctionBundle, NamesItsTrigger) {
   EXPECT_EQ(ir::MakeFunctionBundle(program, "root/Default/f")->value("trigger", ""), "invoke");
   EXPECT_EQ(ir::MakeFunctionBundle(program, consumer)->value("trigger", ""), "queue");
   EXPECT_EQ(ir::MakeFunctionBundle(program, handler)->value("trigger", ""), "api");
+  EXPECT_EQ(ir::MakeFunctionBundle(program, ScheduledFunction(program))->value("trigger", ""), "schedule");
   std::string error;
   EXPECT_FALSE(ir::MakeFunctionBundle(program, "root/Default/b", &error));
   EXPECT_NE(error.find("is not a cloud.Function"), std::string::npos) << error;
@@ -231,6 +245,21 @@ TEST(LambdaRuntime, ApiHandlerMapsHttpApiEventsBothWays) {
   EXPECT_EQ(api->ResultOf("req-2").kind, "error");
   EXPECT_NE(api->ResultOf("req-2").body.find("status 999"), std::string::npos);
   EXPECT_NE(api->ResultOf("req-3").body.find("payload format 2.0"), std::string::npos);
+}
+
+TEST(LambdaRuntime, ScheduleHandlerRunsOnEachEventBridgeTick) {
+  TempDir dir("lambda-schedule-path");
+  Fixture fixture(ScheduledFunction(CompileSource(dir.Path(), kProgram)));
+  Json tick = {{"version", "0"},
+               {"detail-type", "Scheduled Event"},
+               {"source", "aws.events"},
+               {"time", "2026-11-25T03:00:00Z"},
+               {"detail", Json::object()}};
+  auto api = fixture.Serve({tick.dump(), tick.dump()});
+  EXPECT_EQ(api->ResultOf("req-1").kind, "response");
+  EXPECT_EQ(api->ResultOf("req-1").body, "null");
+  EXPECT_EQ(api->ResultOf("req-2").kind, "response");
+  EXPECT_EQ(fixture.calls, (std::vector<std::string>{R"(b.put["ticked","yes"])", R"(b.put["ticked","yes"])"}));
 }
 
 TEST(LambdaEvents, RequestQueryAndResponseDefaults) {
