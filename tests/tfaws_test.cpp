@@ -115,6 +115,11 @@ new containers.Workload(name: "w", image: "busybox:1", args: ["echo", "$\{HOME} 
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::string text = ReadFile(dir + "/out/main.tf.json");
   EXPECT_NE(text.find("$${HOME} and %%{x}"), std::string::npos) << text;
+  // The workload is not public: no load balancer, nor a security group for one.
+  Json tf = Json::parse(text);
+  EXPECT_FALSE(tf["resource"].contains("aws_lb"));
+  EXPECT_FALSE(tf["resource"]["aws_security_group"].contains("lb")) << tf["resource"]["aws_security_group"].dump(2);
+  EXPECT_EQ(tf["resource"]["aws_security_group"]["tasks"]["ingress"][0]["security_groups"], Json::array());
   fs::remove_all(dir);
 }
 

@@ -555,6 +555,12 @@ auto EmitTfAws(const ir::Program& program, const std::map<std::string, nlohmann:
       }
       root["output"]["url"] = {{"value", "http://${aws_lb.app.dns_name}"},
                                {"description", "Where the public workloads' routes are served"}};
+    } else {
+      // No load balancer: no group for one, and tasks take traffic only from each other.
+      resource["aws_security_group"].erase("lb");
+      Json& tasks = resource["aws_security_group"]["tasks"];
+      tasks["description"] = "Tasks of " + app + ": traffic from each other";
+      tasks["ingress"][0]["security_groups"] = Json::array();
     }
   }
 
