@@ -51,7 +51,7 @@ void ServiceRuntime::Run() {
     if (handler.kind != ir::ValueKind::kClosure) throw std::runtime_error("the service has no start handler");
     stop = interp.Call(handler, {});
   } catch (const std::exception& error) {
-    host_.Log().err(fmt::format("error: the service's start handler failed: {}", Describe(error)));
+    host_.Log().err(kStartFailedPrefix + Describe(error));
     failed = true;
   }
   {

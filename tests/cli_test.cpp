@@ -1,10 +1,12 @@
 // Command-line behaviour of `wdsl`: help, versions, exit codes, bad input
 // that must give diagnostics (never a crash or hang), and atomic output.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "tests/run_wdsl.h"
 
@@ -48,6 +50,46 @@ TEST(CliTest, SimContainerIsAnErrorOnHelm) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/target/main.helm"));
   RunResult sim = RunWdsl({"build", dir + "/main.w", "--target", "sim", "--no-images"});
   EXPECT_EQ(sim.exit_code, 0) << sim.err;
+  std::filesystem::remove_all(dir);
+}
+
+// wdsl-runtime on this machine (no Docker): WDSL_TOKENS fills the bundle's
+// tokens, the ready line comes once the start handler returned, and
+// `--ready-check` (the Kubernetes and ECS probe) fails before and passes after.
+TEST(CliTest, RuntimeResolvesTokensAndAnswersTheReadyCheckOnceStarted) {
+  std::string dir = TempDir("runtimeready");
+  WriteFile(dir + "/main.w", R"(bring cloud;
+bring util;
+let api = new cloud.Api() as "api";
+let base = "{api.url}/v1";
+new cloud.Service(inflight () => {
+  util.sleep(1s);
+  log("calling {base}");
+}) as "svc";
+)");
+  RunResult built = RunWdsl({"build", dir + "/main.w", "--target", "sim", "--no-images"});
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  std::string runtime = (std::filesystem::path(WDSL_BINARY).parent_path() / "wdsl-runtime").string();
+  std::string env = "WDSL_READY_SOCKET=wdsl-cli-test-" + std::to_string(::getpid()) + " ";
+  std::string check = env + runtime + " --ready-check";
+  int status = 0;
+  std::string pid = Shell("cd " + dir + " && " + env +
+                          "WDSL_RESOURCE_API_URL=http://127.0.0.1:9 "
+                          "WDSL_TOKENS='{\"root/Default/api#url\": \"http://172.18.0.1:3000\"}' " +
+                          runtime + " .wdsl/images/svc/bundle.json > out.txt 2>&1 & echo $!");
+  Shell(check, &status);
+  EXPECT_EQ(status, 1) << "ready before the start handler returned";
+  for (int i = 0; i < 100 && status != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    Shell(check, &status);
+  }
+  EXPECT_EQ(status, 0) << ReadFile(dir + "/out.txt");
+  Shell("kill -TERM " + pid + "; while kill -0 " + pid + " 2>/dev/null; do sleep 0.05; done");
+  std::string out = ReadFile(dir + "/out.txt");
+  EXPECT_NE(out.find("calling http://172.18.0.1:3000/v1"), std::string::npos) << out;
+  EXPECT_NE(out.find("wdsl-runtime: ready (the start handler returned)"), std::string::npos) << out;
+  Shell(check, &status);
+  EXPECT_EQ(status, 1) << "still ready after it stopped";
   std::filesystem::remove_all(dir);
 }
 
