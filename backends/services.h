@@ -7,6 +7,10 @@
 // service lifts, so their connection info is in its environment
 // (`WING_<ID>_NAME`, `_TYPE`); `WDSL_RESOURCE_BACKEND=aws` tells the runtime
 // to call the cloud's APIs. Replicas come from the service's `replicas`.
+// Readiness and liveness run
+// `wdsl-runtime --ready-check` (ready once the start handler has returned).
+// Deploy-time tokens the target can resolve (ir::DeployTokenValue) are
+// resolved in `env` and passed to the runtime in WDSL_TOKENS.
 #pragma once
 
 #include "ir/ir.h"
@@ -15,6 +19,6 @@ namespace wdsl {
 
 // A copy of `program` with every cloud.Service replaced by such a workload
 // (same path, so the images pass's description of it applies).
-auto ServicesAsWorkloads(const ir::Program& program) -> ir::Program;
+auto ServicesAsWorkloads(const ir::Program& program, const std::string& target) -> ir::Program;
 
 }  // namespace wdsl

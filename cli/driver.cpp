@@ -14,6 +14,7 @@
 #include "ir/bind.h"
 #include "ir/images.h"
 #include "ir/permissions.h"
+#include "ir/tokens.h"
 #include "ir/validate.h"
 
 namespace wdsl {
@@ -93,6 +94,28 @@ void Report(const std::vector<ir::ValidateProblem>& problems, DiagnosticKind kin
   }
 }
 
+// A deployed service's image holds its bundle with deploy-time tokens in
+// it, which wdsl-runtime resolves from WDSL_TOKENS; a token the target
+// cannot give a value would reach the service as `${wdsl#...}`, so it is an
+// error, at the service.
+void UnresolvedServiceTokens(const ir::Program& program, const std::string& target,
+                             std::vector<ir::ValidateProblem>& problems) {
+  for (const ir::Resource& service : program.resources) {
+    if (service.type != "cloud.Service") continue;
+    for (const ir::Token& token : ir::ServiceTokens(program, service)) {
+      if (ir::DeployTokenValue(program, target, token)) continue;
+      const ir::Resource* owner = program.FindResource(token.path);
+      problems.push_back(
+          {service.pos,
+           fmt::format("the service `{}` uses `{}` (the `{}` of `{}`{}), which `--target {}` cannot resolve; pass "
+                       "the value another way (an `env` entry or a `cloud.Secret`), or use it only when `@target == "
+                       "\"sim\"`",
+                       service.path, token.text, token.attribute, token.path,
+                       owner != nullptr ? ", a `" + owner->type + "`" : "", target)});
+    }
+  }
+}
+
 // The passes over the IR that fill lifts and permissions, check props, and
 // describe local images.
 void Passes(const CompileOptions& options, Diagnostics& diagnostics, CompileResult& result) {
@@ -121,6 +144,9 @@ void Passes(const CompileOptions& options, Diagnostics& diagnostics, CompileResu
                                                       "create it only `if @target == \"sim\"`",
                                                       resource.path, options.target)});
       }
+      Report(problems, DiagnosticKind::kNotOnTarget, diagnostics);
+      problems.clear();
+      UnresolvedServiceTokens(program, options.target, problems);
       Report(problems, DiagnosticKind::kNotOnTarget, diagnostics);
     }
     clock.Lap("validate");

@@ -53,6 +53,53 @@ TEST(CliTest, SimContainerIsAnErrorOnHelm) {
   std::filesystem::remove_all(dir);
 }
 
+// Deploy-time tokens a service captures: resolved where the target knows
+// them (a workload's internalUrl on helm/k8s: in `env`, and for the image's
+// bundle in WDSL_TOKENS), an E0603 error naming the service, the token and
+// the target where it does not (an Api's url; tf-aws has no cluster DNS).
+TEST(CliTest, ServiceTokensResolveOnK8sAndAreAnErrorWhereTheyCannot) {
+  std::string dir = TempDir("svctokens");
+  WriteFile(dir + "/main.w", R"(bring cloud;
+bring containers;
+let db = new containers.Workload(name: "db", image: "redis:7", port: 6379) as "db";
+let dbUrl = db.internalUrl ?? "";
+new cloud.Service(inflight () => { log("db at {dbUrl}"); }, env: { "DB" => "{dbUrl}/0" }) as "svc";
+)");
+  RunResult k8s = RunWdsl({"build", dir + "/main.w", "--target", "k8s", "--no-images"});
+  ASSERT_EQ(k8s.exit_code, 0) << k8s.err;
+  std::string manifests = ReadFile(dir + "/target/main.k8s/manifests.yaml");
+  EXPECT_EQ(manifests.find("${wdsl#"), std::string::npos) << manifests;
+  EXPECT_NE(manifests.find("value: \"http://db:6379/0\""), std::string::npos) << manifests;
+  EXPECT_NE(manifests.find("WDSL_TOKENS"), std::string::npos) << manifests;
+  EXPECT_NE(manifests.find("root/Default/db#internalUrl"), std::string::npos) << manifests;
+  EXPECT_NE(manifests.find("--ready-check"), std::string::npos) << manifests;
+
+  RunResult tf = RunWdsl({"build", dir + "/main.w", "--target", "tf-aws", "--no-images"});
+  EXPECT_EQ(tf.exit_code, 1) << tf.err;
+  EXPECT_NE(tf.err.find("main.w:5:1: error[E0603]: the service `root/Default/svc` uses "
+                        "`${wdsl#root/Default/db#internalUrl}` (the `internalUrl` of `root/Default/db`, a "
+                        "`containers.Workload`), which `--target tf-aws` cannot resolve"),
+            std::string::npos)
+      << tf.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/target/main.tfaws"));
+
+  WriteFile(dir + "/main.w", R"(bring cloud;
+let api = new cloud.Api() as "api";
+let base = api.url;
+new cloud.Service(inflight () => { log(base); }) as "svc";
+)");
+  RunResult helm = RunWdsl({"build", dir + "/main.w", "--target", "helm", "--no-images"});
+  EXPECT_EQ(helm.exit_code, 1) << helm.err;
+  EXPECT_NE(helm.err.find("error[E0603]: the service `root/Default/svc` uses `${wdsl#root/Default/api#url}` (the "
+                          "`url` of `root/Default/api`, a `cloud.Api`), which `--target helm` cannot resolve"),
+            std::string::npos)
+      << helm.err;
+  // The simulator resolves it.
+  RunResult sim = RunWdsl({"build", dir + "/main.w", "--target", "sim", "--no-images"});
+  EXPECT_EQ(sim.exit_code, 0) << sim.err;
+  std::filesystem::remove_all(dir);
+}
+
 // wdsl-runtime on this machine (no Docker): WDSL_TOKENS fills the bundle's
 // tokens, the ready line comes once the start handler returned, and
 // `--ready-check` (the Kubernetes and ECS probe) fails before and passes after.

@@ -1,8 +1,8 @@
 // cloud.Service on the deployment targets (backends/services.h): each becomes
 // a workload of its image with its replicas, env, a binding per lifted
-// resource and exactly the permissions of its lifts. The image's tag is the
-// content hash of wdsl-runtime and the bundle, so tests/golden_test.cpp
-// compares it as a placeholder.
+// resource, exactly the permissions of its lifts, and readiness and
+// liveness probes that run `wdsl-runtime --ready-check`. The image's tag is the content hash of wdsl-runtime and
+// the bundle, so tests/golden_test.cpp compares it as a placeholder.
 bring cloud;
 
 let uploads = new cloud.Bucket() as "uploads";
