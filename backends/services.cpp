@@ -79,6 +79,9 @@ auto ServicesAsWorkloads(const ir::Program& program, const std::string& target) 
                       // when it has not after 2 minutes (and 3 more checks).
                       {"readiness", ReadyCheck(0, 5)},
                       {"liveness", ReadyCheck(120, 30)}};
+    if (auto scaling = resource.props.find("autoscaling"); scaling != resource.props.end() && scaling->is_object()) {
+      workload.props["autoscaling"] = *scaling;
+    }
     resources.push_back(std::move(workload));
   }
   out.resources = std::move(resources);

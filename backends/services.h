@@ -6,8 +6,8 @@
 // exactly the permissions pass's statements) and binds every resource the
 // service lifts, so their connection info is in its environment
 // (`WING_<ID>_NAME`, `_TYPE`); `WDSL_RESOURCE_BACKEND=aws` tells the runtime
-// to call the cloud's APIs. Replicas come from the service's `replicas`.
-// Readiness and liveness run
+// to call the cloud's APIs. Replicas come from the service's `replicas`,
+// or `autoscaling` as for a workload. Readiness and liveness run
 // `wdsl-runtime --ready-check` (ready once the start handler has returned).
 // Deploy-time tokens the target can resolve (ir::DeployTokenValue) are
 // resolved in `env` and passed to the runtime in WDSL_TOKENS.
