@@ -24,20 +24,26 @@ auto DnsLabel(const std::string& id) -> std::string {
   return label.empty() ? "service" : label;
 }
 
-
-}  // namespace
-
 // `wdsl-runtime --ready-check`: exit 0 once the start handler has returned.
 auto ReadyCheck(double initial_delay, double period) -> Json {
   return {{"command", {"/wdsl/wdsl-runtime", "--ready-check"}},
           {"initialDelay", {{"$duration", initial_delay}}},
           {"period", {{"$duration", period}}}};
 }
+
+}  // namespace
+
 auto ServicesAsWorkloads(const ir::Program& program, const std::string& target) -> ir::Program {
   ir::Program out = program;
   std::vector<ir::Resource> resources;
   resources.reserve(program.resources.size());
   for (const ir::Resource& resource : program.resources) {
+    if (resource.type == "containers.Workload") {
+      resources.push_back(resource);
+      ir::ReplaceTokens(resources.back().props,
+                        [&](const ir::Token& token) { return ir::DeployTokenValue(program, target, token); });
+      continue;
+    }
     if (resource.type != "cloud.Service") {
       resources.push_back(resource);
       continue;

@@ -18,7 +18,10 @@
 namespace wdsl {
 
 // A copy of `program` with every cloud.Service replaced by such a workload
-// (same path, so the images pass's description of it applies).
+// (same path, so the images pass's description of it applies), and the
+// deploy-time tokens in every workload's props that `target` can resolve
+// resolved (`env: {"DB": db.internalUrl}` on helm and k8s; the driver
+// rejects the others, E0603).
 auto ServicesAsWorkloads(const ir::Program& program, const std::string& target) -> ir::Program;
 
 }  // namespace wdsl

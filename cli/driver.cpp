@@ -94,23 +94,25 @@ void Report(const std::vector<ir::ValidateProblem>& problems, DiagnosticKind kin
   }
 }
 
-// A deployed service's image holds its bundle with deploy-time tokens in
-// it, which wdsl-runtime resolves from WDSL_TOKENS; a token the target
-// cannot give a value would reach the service as `${wdsl#...}`, so it is an
-// error, at the service.
-void UnresolvedServiceTokens(const ir::Program& program, const std::string& target,
-                             std::vector<ir::ValidateProblem>& problems) {
-  for (const ir::Resource& service : program.resources) {
-    if (service.type != "cloud.Service") continue;
-    for (const ir::Token& token : ir::ServiceTokens(program, service)) {
+// Deploy-time tokens that would reach a deployed app as `${wdsl#...}`: a
+// service's image holds its bundle with tokens in it, which wdsl-runtime
+// resolves from WDSL_TOKENS, and a workload's props (its `env`) are written
+// as they are; a token the target cannot give a value is an error, at the
+// service or workload that uses it.
+void UnresolvedDeployTokens(const ir::Program& program, const std::string& target,
+                            std::vector<ir::ValidateProblem>& problems) {
+  for (const ir::Resource& host : program.resources) {
+    bool service = host.type == "cloud.Service";
+    if (!service && host.type != "containers.Workload") continue;
+    for (const ir::Token& token : service ? ir::ServiceTokens(program, host) : ir::FindTokens(host.props)) {
       if (ir::DeployTokenValue(program, target, token)) continue;
       const ir::Resource* owner = program.FindResource(token.path);
       problems.push_back(
-          {service.pos,
-           fmt::format("the service `{}` uses `{}` (the `{}` of `{}`{}), which `--target {}` cannot resolve; pass "
-                       "the value another way (an `env` entry or a `cloud.Secret`), or use it only when `@target == "
+          {host.pos,
+           fmt::format("the {} `{}` uses `{}` (the `{}` of `{}`{}), which `--target {}` cannot resolve; pass the "
+                       "value another way (an `env` entry or a `cloud.Secret`), or use it only when `@target == "
                        "\"sim\"`",
-                       service.path, token.text, token.attribute, token.path,
+                       service ? "service" : "workload", host.path, token.text, token.attribute, token.path,
                        owner != nullptr ? ", a `" + owner->type + "`" : "", target)});
     }
   }
@@ -146,7 +148,7 @@ void Passes(const CompileOptions& options, Diagnostics& diagnostics, CompileResu
       }
       Report(problems, DiagnosticKind::kNotOnTarget, diagnostics);
       problems.clear();
-      UnresolvedServiceTokens(program, options.target, problems);
+      UnresolvedDeployTokens(program, options.target, problems);
       Report(problems, DiagnosticKind::kNotOnTarget, diagnostics);
     }
     clock.Lap("validate");

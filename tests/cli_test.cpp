@@ -53,10 +53,11 @@ TEST(CliTest, SimContainerIsAnErrorOnHelm) {
   std::filesystem::remove_all(dir);
 }
 
-// Deploy-time tokens a service captures: resolved where the target knows
-// them (a workload's internalUrl on helm/k8s: in `env`, and for the image's
-// bundle in WDSL_TOKENS), an E0603 error naming the service, the token and
-// the target where it does not (an Api's url; tf-aws has no cluster DNS).
+// Deploy-time tokens a service captures (or a workload's env holds):
+// resolved where the target knows them (a workload's internalUrl on
+// helm/k8s: in `env`, and for the image's bundle in WDSL_TOKENS), an E0603
+// error naming the service or workload, the token and the target where it
+// does not (an Api's url; tf-aws has no cluster DNS).
 TEST(CliTest, ServiceTokensResolveOnK8sAndAreAnErrorWhereTheyCannot) {
   std::string dir = TempDir("svctokens");
   WriteFile(dir + "/main.w", R"(bring cloud;
@@ -64,12 +65,14 @@ bring containers;
 let db = new containers.Workload(name: "db", image: "redis:7", port: 6379) as "db";
 let dbUrl = db.internalUrl ?? "";
 new cloud.Service(inflight () => { log("db at {dbUrl}"); }, env: { "DB" => "{dbUrl}/0" }) as "svc";
+new containers.Workload(name: "web", image: "nginx:1.27", env: { "DB" => dbUrl }) as "web";
 )");
   RunResult k8s = RunWdsl({"build", dir + "/main.w", "--target", "k8s", "--no-images"});
   ASSERT_EQ(k8s.exit_code, 0) << k8s.err;
   std::string manifests = ReadFile(dir + "/target/main.k8s/manifests.yaml");
   EXPECT_EQ(manifests.find("${wdsl#"), std::string::npos) << manifests;
   EXPECT_NE(manifests.find("value: \"http://db:6379/0\""), std::string::npos) << manifests;
+  EXPECT_NE(manifests.find("value: \"http://db:6379\""), std::string::npos) << "the workload's env: " << manifests;
   EXPECT_NE(manifests.find("WDSL_TOKENS"), std::string::npos) << manifests;
   EXPECT_NE(manifests.find("root/Default/db#internalUrl"), std::string::npos) << manifests;
   EXPECT_NE(manifests.find("--ready-check"), std::string::npos) << manifests;
@@ -79,6 +82,10 @@ new cloud.Service(inflight () => { log("db at {dbUrl}"); }, env: { "DB" => "{dbU
   EXPECT_NE(tf.err.find("main.w:5:1: error[E0603]: the service `root/Default/svc` uses "
                         "`${wdsl#root/Default/db#internalUrl}` (the `internalUrl` of `root/Default/db`, a "
                         "`containers.Workload`), which `--target tf-aws` cannot resolve"),
+            std::string::npos)
+      << tf.err;
+  EXPECT_NE(tf.err.find("main.w:6:1: error[E0603]: the workload `root/Default/web` uses "
+                        "`${wdsl#root/Default/db#internalUrl}`"),
             std::string::npos)
       << tf.err;
   EXPECT_FALSE(std::filesystem::exists(dir + "/target/main.tfaws"));
