@@ -4,6 +4,7 @@
 #include <map>
 
 #include "ir/bind.h"
+#include "ir/tokens.h"
 
 namespace wdsl {
 namespace {
@@ -23,6 +24,12 @@ auto DnsLabel(const std::string& id) -> std::string {
   return label.empty() ? "service" : label;
 }
 
+// `wdsl-runtime --ready-check`: exit 0 once the start handler has returned.
+auto ReadyCheck(double initial_delay, double period) -> Json {
+  return {{"command", {"/wdsl/wdsl-runtime", "--ready-check"}},
+          {"initialDelay", {{"$duration", initial_delay}}},
+          {"period", {{"$duration", period}}}};
+}
 
 }  // namespace
 
@@ -42,18 +49,33 @@ auto LiftBindings(const ir::Program& program, const ir::Resource& host) -> Json 
   return bindings;
 }
 
-auto ServicesAsWorkloads(const ir::Program& program) -> ir::Program {
+auto ServicesAsWorkloads(const ir::Program& program, const std::string& target) -> ir::Program {
   ir::Program out = program;
   std::vector<ir::Resource> resources;
   resources.reserve(program.resources.size());
   for (const ir::Resource& resource : program.resources) {
+    if (resource.type == "containers.Workload") {
+      resources.push_back(resource);
+      ir::ReplaceTokens(resources.back().props,
+                        [&](const ir::Token& token) { return ir::DeployTokenValue(program, target, token); });
+      continue;
+    }
     if (resource.type != "cloud.Service") {
       resources.push_back(resource);
       continue;
     }
     ir::Resource workload = resource;
     workload.type = "containers.Workload";
+    // Deploy-time tokens: resolved where the target knows them (the driver
+    // rejects the others, E0603), in `env` and, for the bundle, in WDSL_TOKENS.
+    ir::TokenValue value_of = [&](const ir::Token& token) { return ir::DeployTokenValue(program, target, token); };
     Json env = resource.props.value("env", Json::object());
+    ir::ReplaceTokens(env, value_of);
+    Json values = Json::object();
+    for (const ir::Token& token : ir::ServiceTokens(program, resource)) {
+      if (std::optional<std::string> value = value_of(token)) values[token.Key()] = *value;
+    }
+    if (!values.empty()) env[ir::kTokensEnv] = values.dump();
     env["WDSL_RESOURCE_BACKEND"] = "aws";
     Json bindings = LiftBindings(program, resource);
     std::string below = resource.path.starts_with("root/Default/") ? resource.path.substr(13) : resource.path;
@@ -61,7 +83,14 @@ auto ServicesAsWorkloads(const ir::Program& program) -> ir::Program {
                       {"image", "./.wdsl/images/" + DnsLabel(below)},
                       {"replicas", static_cast<int64_t>(resource.props.value("replicas", 1.0))},
                       {"env", env},
-                      {"bindings", bindings}};
+                      {"bindings", bindings},
+                      // Ready once the start handler has returned; restarted
+                      // when it has not after 2 minutes (and 3 more checks).
+                      {"readiness", ReadyCheck(0, 5)},
+                      {"liveness", ReadyCheck(120, 30)}};
+    if (auto scaling = resource.props.find("autoscaling"); scaling != resource.props.end() && scaling->is_object()) {
+      workload.props["autoscaling"] = *scaling;
+    }
     resources.push_back(std::move(workload));
   }
   out.resources = std::move(resources);

@@ -6,7 +6,11 @@
 // exactly the permissions pass's statements) and binds every resource the
 // service lifts, so their connection info is in its environment
 // (`WING_<ID>_NAME`, `_TYPE`); `WDSL_RESOURCE_BACKEND=aws` tells the runtime
-// to call the cloud's APIs. Replicas come from the service's `replicas`.
+// to call the cloud's APIs. Replicas come from the service's `replicas`,
+// or `autoscaling` as for a workload. Readiness and liveness run
+// `wdsl-runtime --ready-check` (ready once the start handler has returned).
+// Deploy-time tokens the target can resolve (ir::DeployTokenValue) are
+// resolved in `env` and passed to the runtime in WDSL_TOKENS.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -23,7 +27,10 @@ namespace wdsl {
 auto LiftBindings(const ir::Program& program, const ir::Resource& host) -> nlohmann::json;
 
 // A copy of `program` with every cloud.Service replaced by such a workload
-// (same path, so the images pass's description of it applies).
-auto ServicesAsWorkloads(const ir::Program& program) -> ir::Program;
+// (same path, so the images pass's description of it applies), and the
+// deploy-time tokens in every workload's props that `target` can resolve
+// resolved (`env: {"DB": db.internalUrl}` on helm and k8s; the driver
+// rejects the others, E0603).
+auto ServicesAsWorkloads(const ir::Program& program, const std::string& target) -> ir::Program;
 
 }  // namespace wdsl

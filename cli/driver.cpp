@@ -14,6 +14,7 @@
 #include "ir/bind.h"
 #include "ir/images.h"
 #include "ir/permissions.h"
+#include "ir/tokens.h"
 #include "ir/validate.h"
 
 namespace wdsl {
@@ -93,6 +94,30 @@ void Report(const std::vector<ir::ValidateProblem>& problems, DiagnosticKind kin
   }
 }
 
+// Deploy-time tokens that would reach a deployed app as `${wdsl#...}`: a
+// service's image holds its bundle with tokens in it, which wdsl-runtime
+// resolves from WDSL_TOKENS, and a workload's props (its `env`) are written
+// as they are; a token the target cannot give a value is an error, at the
+// service or workload that uses it.
+void UnresolvedDeployTokens(const ir::Program& program, const std::string& target,
+                            std::vector<ir::ValidateProblem>& problems) {
+  for (const ir::Resource& host : program.resources) {
+    bool service = host.type == "cloud.Service";
+    if (!service && host.type != "containers.Workload") continue;
+    for (const ir::Token& token : service ? ir::ServiceTokens(program, host) : ir::FindTokens(host.props)) {
+      if (ir::DeployTokenValue(program, target, token)) continue;
+      const ir::Resource* owner = program.FindResource(token.path);
+      problems.push_back(
+          {host.pos,
+           fmt::format("the {} `{}` uses `{}` (the `{}` of `{}`{}), which `--target {}` cannot resolve; pass the "
+                       "value another way (an `env` entry or a `cloud.Secret`), or use it only when `@target == "
+                       "\"sim\"`",
+                       service ? "service" : "workload", host.path, token.text, token.attribute, token.path,
+                       owner != nullptr ? ", a `" + owner->type + "`" : "", target)});
+    }
+  }
+}
+
 // The passes over the IR that fill lifts and permissions, check props, and
 // describe local images.
 void Passes(const CompileOptions& options, Diagnostics& diagnostics, CompileResult& result) {
@@ -121,6 +146,9 @@ void Passes(const CompileOptions& options, Diagnostics& diagnostics, CompileResu
                                                       "create it only `if @target == \"sim\"`",
                                                       resource.path, options.target)});
       }
+      Report(problems, DiagnosticKind::kNotOnTarget, diagnostics);
+      problems.clear();
+      UnresolvedDeployTokens(program, options.target, problems);
       Report(problems, DiagnosticKind::kNotOnTarget, diagnostics);
     }
     clock.Lap("validate");

@@ -232,7 +232,7 @@ auto main(int argc, char** argv) -> int {
     auto start = std::chrono::steady_clock::now();
     // Deployment targets run each cloud.Service as a workload of its image.
     if (target == "helm" || target == "k8s" || target == "ecs" || target == "tf-aws" || target == "cpln") {
-      compiled.program = wdsl::ServicesAsWorkloads(*compiled.program);
+      compiled.program = wdsl::ServicesAsWorkloads(*compiled.program, target);
     }
     wdsl::ChartOptions chart_options;
     chart_options.registry = registry;

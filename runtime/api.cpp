@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "runtime/container_host.h"
 #include "runtime/live_resource.h"
 
 namespace wdsl::runtime {
@@ -90,20 +91,42 @@ class Api : public LiveResource {
   }
 
   auto Bind() -> std::string override {
+    if (std::string error = BindLoopback(); !error.empty()) return error;
+    // Services in containers reach the Api at the app network's gateway,
+    // on the same port (its container URL, ContainerAttribute).
+    ContainerHost* host = sim_.Containers();
+    if (host != nullptr && !host->Gateway().empty()) {
+      Configure(gateway_server_);
+      if (gateway_server_.bind_to_port(host->Gateway(), port_)) {
+        gateway_ = host->Gateway();
+      } else {
+        sim_.Note(fmt::format("`{}` cannot also listen on {}:{}, so containers cannot reach it", Path(),
+                              host->Gateway(), port_));
+      }
+    }
+    return "";
+  }
+
+  // The handlers and socket options of a server.
+  void Configure(httplib::Server& server) {
     auto handle = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
-    server_.Get(".*", handle).Post(".*", handle).Put(".*", handle).Patch(".*", handle).Delete(".*", handle);
-    server_.Options(".*", handle);
+    server.Get(".*", handle).Post(".*", handle).Put(".*", handle).Patch(".*", handle).Delete(".*", handle);
+    server.Options(".*", handle);
     // httplib's default also sets SO_REUSEPORT, with which a second process
     // could listen on the same port and steal half the requests: a busy port
     // must look busy.
     // Headers and body go out in separate writes; without this, Nagle's
     // algorithm and delayed ACKs add ~40 ms to every keep-alive request.
-    server_.set_tcp_nodelay(true);
-    server_.set_keep_alive_max_count(1000);  // httplib's default closes a connection every 5 requests
-    server_.set_socket_options([](int socket) {
+    server.set_tcp_nodelay(true);
+    server.set_keep_alive_max_count(1000);  // httplib's default closes a connection every 5 requests
+    server.set_socket_options([](int socket) {
       int yes = 1;
       setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
+  }
+
+  auto BindLoopback() -> std::string {
+    Configure(server_);
     // Replaced by a live update: the same port, so its URL stays the same.
     if (int previous = sim_.PreviousPort(Path()); previous > 0 && server_.bind_to_port("127.0.0.1", previous)) {
       port_ = previous;
@@ -128,6 +151,12 @@ class Api : public LiveResource {
 
   auto Start() -> std::string override {
     if (port_ <= 0) return "";
+    if (!gateway_.empty()) {
+      gateway_thread_ = std::thread([this] {
+        gateway_server_.listen_after_bind();
+        gateway_done_ = true;
+      });
+    }
     thread_ = std::thread([this] {
       server_.listen_after_bind();
       listening_done_ = true;
@@ -142,6 +171,13 @@ class Api : public LiveResource {
   }
 
   void Stop() override {
+    if (gateway_thread_.joinable()) {
+      while (!gateway_done_) {
+        gateway_server_.stop();
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      }
+      gateway_thread_.join();
+    }
     if (!thread_.joinable()) return;
     // httplib's stop() does nothing until the accept loop runs, so ask
     // until the loop has seen it.
@@ -155,6 +191,11 @@ class Api : public LiveResource {
   auto Attribute(const std::string& name) -> std::optional<std::string> override {
     if (name == "url" && port_ > 0) return fmt::format("http://127.0.0.1:{}", port_);
     return std::nullopt;
+  }
+
+  auto ContainerAttribute(const std::string& name) -> std::optional<std::string> override {
+    if (name == "url" && port_ > 0 && !gateway_.empty()) return fmt::format("http://{}:{}", gateway_, port_);
+    return Attribute(name);
   }
 
  private:
@@ -294,6 +335,10 @@ class Api : public LiveResource {
   int port_ = 0;
   std::thread thread_;
   std::atomic<bool> listening_done_{false};
+  httplib::Server gateway_server_;  // on the app network's gateway, when the app runs containers
+  std::string gateway_;
+  std::thread gateway_thread_;
+  std::atomic<bool> gateway_done_{false};
 };
 
 }  // namespace

@@ -99,7 +99,7 @@ auto ContainerHost::HostPath(const std::string& source) const -> std::string {
   return fs::absolute(path).lexically_normal().string();
 }
 
-auto ContainerHost::Run(docker::RunSpec spec, const std::string& source) -> std::string {
+auto ContainerHost::Run(docker::RunSpec spec, const std::string& source, LineFilter filter) -> std::string {
   spec.labels["wdsl.app"] = app_;
   spec.labels["wdsl.home"] = home_;
   spec.labels["wdsl.resource"] = source;
@@ -118,7 +118,7 @@ auto ContainerHost::Run(docker::RunSpec spec, const std::string& source) -> std:
   bool late = stopping_;
   if (late && error.empty()) runner_->Run({"rm", "--force", "--volumes", spec.name}, std::chrono::minutes(1));
   // Before this run counts as done, so Shutdown() joins its log follower.
-  if (!late && error.empty()) FollowLogs(spec.name, source);
+  if (!late && error.empty()) FollowLogs(spec.name, source, std::move(filter));
   {
     std::lock_guard lock(mutex_);
     --starting_;
@@ -129,10 +129,10 @@ auto ContainerHost::Run(docker::RunSpec spec, const std::string& source) -> std:
   return "";
 }
 
-void ContainerHost::FollowLogs(const std::string& name, const std::string& source) {
+void ContainerHost::FollowLogs(const std::string& name, const std::string& source, LineFilter filter) {
   std::lock_guard lock(mutex_);
   int epoch = epoch_[name];
-  log_threads_.emplace_back([this, name, source, epoch] {
+  log_threads_.emplace_back([this, name, source, epoch, filter = std::move(filter)] {
     // `docker logs --follow` ends when the container stops; a restart
     // (liveness, restart policy) starts a new one from the restart time.
     std::string since;
@@ -146,7 +146,11 @@ void ContainerHost::FollowLogs(const std::string& name, const std::string& sourc
       if (!since.empty()) args.insert(args.end(), {"--since", since});
       args.push_back(name);
       runner_->Stream(
-          args, [&](const std::string& line) { sim_.Log(source, line); }, [&] { return stopping_.load() || gone(); });
+          args,
+          [&](const std::string& line) {
+            if (!filter || filter(line)) sim_.Log(source, line);
+          },
+          [&] { return stopping_.load() || gone(); });
       since = std::to_string(std::time(nullptr));
       for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

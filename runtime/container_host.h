@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -53,9 +54,12 @@ class ContainerHost {
   // A host path for a volume source written relative to the app ("./data").
   auto HostPath(const std::string& source) const -> std::string;
 
+  // Sees each line of a container's output first; false keeps it out of the log.
+  using LineFilter = std::function<bool(const std::string&)>;
   // Runs a container with this app's labels (and network unless the spec
-  // names one), and streams its output to the log as `source`.
-  auto Run(docker::RunSpec spec, const std::string& source) -> std::string;
+  // names one), and streams its output to the log as `source` (through
+  // `filter`, when given: a service container's readiness line).
+  auto Run(docker::RunSpec spec, const std::string& source, LineFilter filter = {}) -> std::string;
   // Restarts a container (liveness failure); its log stream follows it.
   auto Restart(const std::string& name) -> std::string;
   // The last lines of a container's output (for error messages).
@@ -79,7 +83,7 @@ class ContainerHost {
   auto Rebuild(const std::string& owner, std::map<std::string, std::string>& tags) -> std::string;
 
  private:
-  void FollowLogs(const std::string& name, const std::string& source);
+  void FollowLogs(const std::string& name, const std::string& source, LineFilter filter);
 
   Simulator& sim_;
   std::unique_ptr<docker::Runner> owned_runner_;

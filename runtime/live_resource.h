@@ -52,6 +52,9 @@ class LiveResource {
   virtual auto Call(ir::Interpreter& interp, const std::string& method, std::vector<ir::Value>& args) -> ir::Value;
   // An attribute known only at run time (`api.url`), or nullopt.
   virtual auto Attribute(const std::string& name) -> std::optional<std::string> { return std::nullopt; }
+  // The same attribute as a container on the app network reaches it (an
+  // Api's URL at the network's gateway); by default Attribute(name).
+  virtual auto ContainerAttribute(const std::string& name) -> std::optional<std::string> { return Attribute(name); }
 
   auto Path() const -> const std::string& { return resource_.path; }
   auto Type() const -> const std::string& { return resource_.type; }

@@ -39,7 +39,7 @@ void ServiceRuntime::Run() {
     if (handler.kind != ir::ValueKind::kClosure) throw std::runtime_error("the service has no start handler");
     stop = interp.Call(handler, {});
   } catch (const std::exception& error) {
-    host_.Log().err(fmt::format("error: the service's start handler failed: {}", DescribeError(error)));
+    host_.Log().err(kStartFailedPrefix + DescribeError(error));
     failed = true;
   }
   {

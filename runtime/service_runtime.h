@@ -17,6 +17,12 @@
 
 namespace wdsl::runtime {
 
+// What wdsl-runtime prints on standard error once the start handler has
+// returned (the simulator's readiness signal), and how the line that
+// reports a start handler that threw begins.
+inline constexpr const char* kReadyLine = "wdsl-runtime: ready (the start handler returned)";
+inline constexpr const char* kStartFailedPrefix = "error: the service's start handler failed: ";
+
 class ServiceRuntime {
  public:
   ServiceRuntime(ir::Bundle bundle, std::unique_ptr<ResourceBackend> backend, RemoteLog log);

@@ -9,11 +9,11 @@
 #include <cstring>
 
 #include <iostream>
-#include <regex>
 #include <thread>
 #include <unordered_map>
 
 #include "ir/json.h"
+#include "ir/tokens.h"
 #include "runtime/container_host.h"
 #include "runtime/http_client.h"
 #include "runtime/live_resource.h"
@@ -254,28 +254,11 @@ void Simulator::Stop() {
 // Replaces `${wdsl#<path>#<attribute>}` tokens (api.url read at preflight)
 // by their values, everywhere inflight code can read a preflight string.
 void Simulator::ResolveTokens(ir::Program& program) {
-  static const std::regex kToken(R"(\$\{wdsl#([^#{}]+)#([A-Za-z0-9_]+)\})");
-  std::function<void(nlohmann::json&)> walk = [&](nlohmann::json& j) {
-    if (j.is_string()) {
-      const std::string& text = j.get_ref<const std::string&>();
-      if (text.find("${wdsl#") == std::string::npos) return;
-      std::string out;
-      auto begin = std::sregex_iterator(text.begin(), text.end(), kToken);
-      size_t last = 0;
-      for (auto it = begin; it != std::sregex_iterator(); ++it) {
-        out += text.substr(last, it->position() - last);
-        std::string value = it->str();
-        if (LiveResource* live = Find((*it)[1].str())) {
-          if (auto attribute = live->Attribute((*it)[2].str())) value = *attribute;
-        }
-        out += value;
-        last = it->position() + it->length();
-      }
-      j = out + text.substr(last);
-    } else if (j.is_structured()) {
-      for (auto& item : j) walk(item);
-    }
+  ir::TokenValue value_of = [this](const ir::Token& token) -> std::optional<std::string> {
+    LiveResource* live = Find(token.path);
+    return live != nullptr ? live->Attribute(token.attribute) : std::nullopt;
   };
+  auto walk = [&](nlohmann::json& j) { ir::ReplaceTokens(j, value_of); };
   for (ir::Resource& resource : program.resources) {
     walk(resource.props);
     walk(resource.fields);

@@ -287,6 +287,18 @@ pub class Function extends Resource {
 
 // ---------------------------------------------------------------- Service
 
+/// Autoscaling limits and targets of a deployed Service (as `containers.Scaling`).
+pub struct ServiceScaling {
+  /// The fewest replicas (at least 1).
+  min: num;
+  /// The most replicas.
+  max: num;
+  /// The average CPU use to aim for, in percent (default 70).
+  cpuTarget: num?;
+  /// The average memory use to aim for, in percent (default: not used).
+  memoryTarget: num?;
+}
+
 /// Options of a Service.
 pub struct ServiceProps {
   /// Environment variables of the service.
@@ -299,6 +311,9 @@ pub struct ServiceProps {
   /// How many copies run when deployed (helm, k8s, ecs, tf-aws; default 1).
   /// The simulator runs one.
   replicas: num?;
+  /// Scale the number of replicas with load when deployed, as a workload's
+  /// `autoscaling` (then `replicas` is not used). The simulator runs one.
+  autoscaling: ServiceScaling?;
 }
 
 /// A long-running service: its handler runs at start and may return a stop handler.

@@ -1,10 +1,12 @@
 // Command-line behaviour of `wdsl`: help, versions, exit codes, bad input
 // that must give diagnostics (never a crash or hang), and atomic output.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "tests/run_wdsl.h"
 
@@ -48,6 +50,100 @@ TEST(CliTest, SimContainerIsAnErrorOnHelm) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/target/main.helm"));
   RunResult sim = RunWdsl({"build", dir + "/main.w", "--target", "sim", "--no-images"});
   EXPECT_EQ(sim.exit_code, 0) << sim.err;
+  std::filesystem::remove_all(dir);
+}
+
+// Deploy-time tokens a service captures (or a workload's env holds):
+// resolved where the target knows them (a workload's internalUrl on
+// helm/k8s: in `env`, and for the image's bundle in WDSL_TOKENS), an E0603
+// error naming the service or workload, the token and the target where it
+// does not (an Api's url; tf-aws has no cluster DNS).
+TEST(CliTest, ServiceTokensResolveOnK8sAndAreAnErrorWhereTheyCannot) {
+  std::string dir = TempDir("svctokens");
+  WriteFile(dir + "/main.w", R"(bring cloud;
+bring containers;
+let db = new containers.Workload(name: "db", image: "redis:7", port: 6379) as "db";
+let dbUrl = db.internalUrl ?? "";
+new cloud.Service(inflight () => { log("db at {dbUrl}"); }, env: { "DB" => "{dbUrl}/0" }) as "svc";
+new containers.Workload(name: "web", image: "nginx:1.27", env: { "DB" => dbUrl }) as "web";
+)");
+  RunResult k8s = RunWdsl({"build", dir + "/main.w", "--target", "k8s", "--no-images"});
+  ASSERT_EQ(k8s.exit_code, 0) << k8s.err;
+  std::string manifests = ReadFile(dir + "/target/main.k8s/manifests.yaml");
+  EXPECT_EQ(manifests.find("${wdsl#"), std::string::npos) << manifests;
+  EXPECT_NE(manifests.find("value: \"http://db:6379/0\""), std::string::npos) << manifests;
+  EXPECT_NE(manifests.find("value: \"http://db:6379\""), std::string::npos) << "the workload's env: " << manifests;
+  EXPECT_NE(manifests.find("WDSL_TOKENS"), std::string::npos) << manifests;
+  EXPECT_NE(manifests.find("root/Default/db#internalUrl"), std::string::npos) << manifests;
+  EXPECT_NE(manifests.find("--ready-check"), std::string::npos) << manifests;
+
+  RunResult tf = RunWdsl({"build", dir + "/main.w", "--target", "tf-aws", "--no-images"});
+  EXPECT_EQ(tf.exit_code, 1) << tf.err;
+  EXPECT_NE(tf.err.find("main.w:5:1: error[E0603]: the service `root/Default/svc` uses "
+                        "`${wdsl#root/Default/db#internalUrl}` (the `internalUrl` of `root/Default/db`, a "
+                        "`containers.Workload`), which `--target tf-aws` cannot resolve"),
+            std::string::npos)
+      << tf.err;
+  EXPECT_NE(tf.err.find("main.w:6:1: error[E0603]: the workload `root/Default/web` uses "
+                        "`${wdsl#root/Default/db#internalUrl}`"),
+            std::string::npos)
+      << tf.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/target/main.tfaws"));
+
+  WriteFile(dir + "/main.w", R"(bring cloud;
+let api = new cloud.Api() as "api";
+let base = api.url;
+new cloud.Service(inflight () => { log(base); }) as "svc";
+)");
+  RunResult helm = RunWdsl({"build", dir + "/main.w", "--target", "helm", "--no-images"});
+  EXPECT_EQ(helm.exit_code, 1) << helm.err;
+  EXPECT_NE(helm.err.find("error[E0603]: the service `root/Default/svc` uses `${wdsl#root/Default/api#url}` (the "
+                          "`url` of `root/Default/api`, a `cloud.Api`), which `--target helm` cannot resolve"),
+            std::string::npos)
+      << helm.err;
+  // The simulator resolves it.
+  RunResult sim = RunWdsl({"build", dir + "/main.w", "--target", "sim", "--no-images"});
+  EXPECT_EQ(sim.exit_code, 0) << sim.err;
+  std::filesystem::remove_all(dir);
+}
+
+// wdsl-runtime on this machine (no Docker): WDSL_TOKENS fills the bundle's
+// tokens, the ready line comes once the start handler returned, and
+// `--ready-check` (the Kubernetes and ECS probe) fails before and passes after.
+TEST(CliTest, RuntimeResolvesTokensAndAnswersTheReadyCheckOnceStarted) {
+  std::string dir = TempDir("runtimeready");
+  WriteFile(dir + "/main.w", R"(bring cloud;
+bring util;
+let api = new cloud.Api() as "api";
+let base = "{api.url}/v1";
+new cloud.Service(inflight () => {
+  util.sleep(1s);
+  log("calling {base}");
+}) as "svc";
+)");
+  RunResult built = RunWdsl({"build", dir + "/main.w", "--target", "sim", "--no-images"});
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  std::string runtime = (std::filesystem::path(WDSL_BINARY).parent_path() / "wdsl-runtime").string();
+  std::string env = "WDSL_READY_SOCKET=wdsl-cli-test-" + std::to_string(::getpid()) + " ";
+  std::string check = env + runtime + " --ready-check";
+  int status = 0;
+  std::string pid = Shell("cd " + dir + " && " + env +
+                          "WDSL_RESOURCE_API_URL=http://127.0.0.1:9 "
+                          "WDSL_TOKENS='{\"root/Default/api#url\": \"http://172.18.0.1:3000\"}' " +
+                          runtime + " .wdsl/images/svc/bundle.json > out.txt 2>&1 & echo $!");
+  Shell(check, &status);
+  EXPECT_EQ(status, 1) << "ready before the start handler returned";
+  for (int i = 0; i < 100 && status != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    Shell(check, &status);
+  }
+  EXPECT_EQ(status, 0) << ReadFile(dir + "/out.txt");
+  Shell("kill -TERM " + pid + "; while kill -0 " + pid + " 2>/dev/null; do sleep 0.05; done");
+  std::string out = ReadFile(dir + "/out.txt");
+  EXPECT_NE(out.find("calling http://172.18.0.1:3000/v1"), std::string::npos) << out;
+  EXPECT_NE(out.find("wdsl-runtime: ready (the start handler returned)"), std::string::npos) << out;
+  Shell(check, &status);
+  EXPECT_EQ(status, 1) << "still ready after it stopped";
   std::filesystem::remove_all(dir);
 }
 

@@ -159,5 +159,92 @@ TEST(ServiceContainer, ServicesInContainersFlagRunsEveryService) {
   EXPECT_EQ(in_process.SignalAndWait(SIGINT), 0);
 }
 
+// Readiness and deploy-time tokens: the start handler takes 2 s, then calls
+// the Api through a URL captured at preflight (`${wdsl#...#url}` in the
+// bundle, resolved from WDSL_TOKENS to the Api at the network's gateway)
+// and through `api.url` read inflight, and writes what it got.
+auto SlowStartProgram() -> std::string {
+  return R"(bring cloud;
+bring http;
+bring util;
+let b = new cloud.Bucket() as "store";
+let api = new cloud.Api() as "api";
+let hello = "{api.url}/hello";
+api.get("/hello", inflight () => { return cloud.ApiResponse { status: 200, body: "hi from the api" }; });
+api.get("/object/:key", inflight (req) => {
+  return cloud.ApiResponse { status: 200, body: b.tryGet(req.vars.get("key")) ?? "none" };
+});
+let s = new cloud.Service(inflight () => {
+  util.sleep(2s);
+  b.put("captured", http.get(hello).body);
+  b.put("inflight", http.get("{api.url}/hello").body);
+  b.put("url", api.url);
+}, runtime: "container") as "slow";
+api.get("/started", inflight () => { return cloud.ApiResponse { status: 200, body: "{s.started()}" }; });
+test "waits for the start handler" {
+  assert(s.started());
+  assert(b.get("captured") == "hi from the api");
+}
+)";
+}
+
+TEST(ServiceContainer, ReadyOnlyOnceTheStartHandlerReturnedAndTokensResolveInTheContainer) {
+  std::string dir = TempDir("svc-ready-e2e");
+  std::string app = fs::path(dir).filename().string();
+  CleanUpApp cleanup{app};
+  WriteFile(dir + "/main.w", SlowStartProgram());
+  RunResult built = RunWdsl({"build", "main.w"}, dir);
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  std::string bundle = ReadFile(dir + "/.wdsl/images/slow/bundle.json");
+  EXPECT_NE(bundle.find("${wdsl#root/Default/api#url}/hello"), std::string::npos)
+      << "the image holds the token, not a port";
+
+  auto run_at = Clock::now();
+  RunningApp running(dir, {"--sim", "main.w", "--port", "0", "--no-watch"});
+  std::string url = running.WaitForUrl("root/Default/api", 120);
+  double ready_seconds = std::chrono::duration<double>(Clock::now() - run_at).count();
+  ASSERT_FALSE(url.empty()) << running.Out() << running.Err();
+  // Ready means the start handler returned: its objects exist at once.
+  EXPECT_GE(ready_seconds, 2.0);
+  EXPECT_EQ(Get(url, "/started").second, "true");
+  EXPECT_EQ(Get(url, "/object/captured").second, "hi from the api") << running.Out() << running.Err();
+  EXPECT_EQ(Get(url, "/object/inflight").second, "hi from the api");
+  std::string container_url = Get(url, "/object/url").second;
+  EXPECT_TRUE(container_url.starts_with("http://") && !container_url.starts_with("http://127.0.0.1"))
+      << container_url;
+  EXPECT_EQ(running.Out().find("wdsl-runtime: ready"), std::string::npos) << "the readiness line is not logged";
+  std::cerr << "figures: wdsl run to ready with a 2 s start handler " << ready_seconds << " s\n";
+  EXPECT_EQ(running.SignalAndWait(SIGINT), 0) << running.Err();
+  EXPECT_EQ(Leftovers(app), "");
+
+  // `wdsl test` waits too: started() and the object hold in the test's first line.
+  RunResult tested = RunWdsl({"test", "main.w"}, dir);
+  EXPECT_EQ(tested.exit_code, 0) << tested.out << tested.err;
+  EXPECT_NE(tested.out.find("pass ─ waits for the start handler"), std::string::npos) << tested.out;
+  EXPECT_EQ(Leftovers(app), "");
+}
+
+TEST(ServiceContainer, AStartHandlerThatThrowsFailsTheRunWithItsOutput) {
+  std::string dir = TempDir("svc-throw-e2e");
+  std::string app = fs::path(dir).filename().string();
+  CleanUpApp cleanup{app};
+  WriteFile(dir + "/main.w", R"(bring cloud;
+new cloud.Service(inflight () => {
+  log("about to fail");
+  throw "no database";
+}, runtime: "container") as "broken";
+)");
+  auto run_at = Clock::now();
+  RunResult run = RunWdsl({"run", "--sim", "main.w", "--port", "0", "--no-watch"}, dir);
+  double seconds = std::chrono::duration<double>(Clock::now() - run_at).count();
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;  // an error of the program, not of the machine
+  EXPECT_NE(run.err.find("service `root/Default/broken`: its start handler failed in container"), std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("no database"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("about to fail"), std::string::npos) << "the container's last output: " << run.err;
+  EXPECT_LT(seconds, 60) << "not the whole ready timeout";
+  EXPECT_EQ(Leftovers(app), "");
+}
+
 }  // namespace
 }  // namespace wdsl::testing

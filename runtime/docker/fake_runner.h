@@ -25,8 +25,17 @@ class FakeRunner : public Runner {
     inputs_.push_back(input);
     return answer(line);
   }
-  void Stream(const std::vector<std::string>&, const std::function<void(const std::string&)>&,
-              const std::function<bool()>&) override {}
+  // The lines Stream gives for a command (its args joined by spaces); default: none.
+  std::function<std::vector<std::string>(const std::string&)> stream = [](const std::string&) {
+    return std::vector<std::string>{};
+  };
+
+  void Stream(const std::vector<std::string>& args, const std::function<void(const std::string&)>& line,
+              const std::function<bool()>&) override {
+    std::string command;
+    for (const std::string& arg : args) command += (command.empty() ? "" : " ") + arg;
+    for (const std::string& text : stream(command)) line(text);
+  }
   auto Commands() -> std::vector<std::string> {
     std::lock_guard lock(mutex_);
     return commands_;

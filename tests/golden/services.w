@@ -1,8 +1,9 @@
 // cloud.Service on the deployment targets (backends/services.h): each becomes
 // a workload of its image with its replicas, env, a binding per lifted
-// resource and exactly the permissions of its lifts. The image's tag is the
-// content hash of wdsl-runtime and the bundle, so tests/golden_test.cpp
-// compares it as a placeholder.
+// resource, exactly the permissions of its lifts, `autoscaling` as a
+// workload's, and readiness and liveness probes that run `wdsl-runtime
+// --ready-check`. The image's tag is the content hash of wdsl-runtime and
+// the bundle, so tests/golden_test.cpp compares it as a placeholder.
 bring cloud;
 
 let uploads = new cloud.Bucket() as "uploads";
@@ -18,4 +19,4 @@ new cloud.Service(inflight () => {
 
 new cloud.Service(inflight () => {
   log("reporter has {uploads.list().length} objects");
-}, env: { "REPORT_EVERY" => "60" }) as "reporter";
+}, env: { "REPORT_EVERY" => "60" }, autoscaling: cloud.ServiceScaling { min: 1, max: 4, cpuTarget: 60 }) as "reporter";
