@@ -91,7 +91,8 @@ const std::set<std::string> kCoveredElsewhere = {
     "E0002",  // invalid UTF-8: CliTest.InvalidUtf8IsReported
     "E0003",  // deep nesting: CliTest.DeepNestingGivesADiagnostic
     "E0004",  // the error cap: CliTest.ErrorCountIsCapped
-    "E0603",  // a simulator-only resource on another target: CliTest.SimContainerIsAnErrorOnHelm
+    "E0603",  // a simulator-only resource on another target: CliTest.SimContainerIsAnErrorOnHelm,
+              // CliTest.UserClassBindingIsAnErrorOnCloudTargets
 };
 
 TEST(DiagnosticKinds, EveryKindHasAnExpectedDiagnosticCase) {
