@@ -79,26 +79,25 @@ auto BindingLifts(const Program& program, const Resource& host, const Json& tabl
 void CheckCrossable(const Program& program, const Resource& host, const std::string& name, const Resource& target,
                     const std::map<std::string, int32_t>& methods, std::set<std::string>& chosen, bool all,
                     std::vector<BindProblem>& problems) {
-  for (auto it = chosen.begin(); it != chosen.end();) {
-    const Function& fn = program.functions[methods.at(*it)];
-    std::string problem = SignatureProblem(program, fn.signature);
-    if (problem.empty()) {
-      ++it;
-      continue;
-    }
-    std::string others;
-    for (const std::string& method : chosen) {
-      if (method != *it) others += (others.empty() ? "\"" : ", \"") + method + "\"";
-    }
-    std::string id = target.path.substr(target.path.rfind('/') + 1);
-    std::string fix = all ? fmt::format("bind only the other methods with `{}.allow([{}])`", id, others)
-                          : fmt::format("leave `{}` out of `allow`", *it);
+  std::map<std::string, std::string> bad;  // method -> what cannot cross
+  for (const std::string& method : chosen) {
+    std::string problem = SignatureProblem(program, program.functions[methods.at(method)].signature);
+    if (!problem.empty()) bad[method] = problem;
+  }
+  for (const auto& [method, problem] : bad) chosen.erase(method);
+  std::string others;
+  for (const std::string& method : chosen) others += (others.empty() ? "\"" : ", \"") + method + "\"";
+  std::string id = target.path.substr(target.path.rfind('/') + 1);
+  for (const auto& [method, problem] : bad) {
+    const Function& fn = program.functions[methods.at(method)];
+    std::string fix = !all             ? fmt::format("leave `{}` out of `allow`", method)
+                      : others.empty() ? std::string("it has no other method to bind instead")
+                                       : fmt::format("bind only the other methods with `{}.allow([{}])`", id, others);
     problems.push_back(BindProblem{
         host.pos, fmt::format("binding `{}` of `{}`: a container cannot call `{}` of `{}` ({}:{}:{}): {}, which cannot "
                               "cross JSON (only str, num, bool, Json, structs, enums and arrays, maps, sets and "
                               "optionals of them can); {}, or change the method's types",
-                              name, host.path, *it, target.type, fn.pos.file, fn.pos.line, fn.pos.col, problem, fix)});
-    it = chosen.erase(it);
+                              name, host.path, method, target.type, fn.pos.file, fn.pos.line, fn.pos.col, problem, fix)});
   }
 }
 
