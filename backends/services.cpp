@@ -26,6 +26,22 @@ auto DnsLabel(const std::string& id) -> std::string {
 
 }  // namespace
 
+auto LiftBindings(const ir::Program& program, const ir::Resource& host) -> Json {
+  std::map<std::string, int> ids;
+  for (const ir::Lift& lift : host.lifts) {
+    if (const ir::Resource* target = program.FindResource(lift.resource)) ++ids[target->id];
+  }
+  Json bindings = Json::object();
+  for (const ir::Lift& lift : host.lifts) {
+    const ir::Resource* target = program.FindResource(lift.resource);
+    if (target == nullptr || target->path == host.path) continue;
+    std::string below = target->path.starts_with("root/Default/") ? target->path.substr(13) : target->path;
+    std::string name = ir::BindingEnvName(ids[target->id] > 1 ? below : target->id);
+    bindings[name] = {{"resource", {{"$resource", target->path}}}, {"ops", lift.ops}};
+  }
+  return bindings;
+}
+
 auto ServicesAsWorkloads(const ir::Program& program) -> ir::Program {
   ir::Program out = program;
   std::vector<ir::Resource> resources;
@@ -39,20 +55,7 @@ auto ServicesAsWorkloads(const ir::Program& program) -> ir::Program {
     workload.type = "containers.Workload";
     Json env = resource.props.value("env", Json::object());
     env["WDSL_RESOURCE_BACKEND"] = "aws";
-    // Named by the resource's id; by its path below root/Default when two
-    // lifted resources share an id (wdsl-runtime looks both up, in that order).
-    std::map<std::string, int> ids;
-    for (const ir::Lift& lift : resource.lifts) {
-      if (const ir::Resource* target = program.FindResource(lift.resource)) ++ids[target->id];
-    }
-    Json bindings = Json::object();
-    for (const ir::Lift& lift : resource.lifts) {
-      const ir::Resource* target = program.FindResource(lift.resource);
-      if (target == nullptr || target->path == resource.path) continue;
-      std::string below = target->path.starts_with("root/Default/") ? target->path.substr(13) : target->path;
-      std::string name = ir::BindingEnvName(ids[target->id] > 1 ? below : target->id);
-      bindings[name] = {{"resource", {{"$resource", target->path}}}, {"ops", lift.ops}};
-    }
+    Json bindings = LiftBindings(program, resource);
     std::string below = resource.path.starts_with("root/Default/") ? resource.path.substr(13) : resource.path;
     workload.props = {{"name", DnsLabel(below)},
                       {"image", "./.wdsl/images/" + DnsLabel(below)},

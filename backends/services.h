@@ -9,9 +9,18 @@
 // to call the cloud's APIs. Replicas come from the service's `replicas`.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include "ir/ir.h"
 
 namespace wdsl {
+
+// A binding per resource `host` lifts, as a workload's `bindings` prop:
+// {"<NAME>": {"resource": {"$resource": path}, "ops": [...]}}, named by the
+// resource's id in upper case (`_` for the rest), or by its path below
+// root/Default when two lifted resources share an id - the names
+// wdsl-runtime looks up (`WING_<NAME>_NAME`, `_TYPE`).
+auto LiftBindings(const ir::Program& program, const ir::Resource& host) -> nlohmann::json;
 
 // A copy of `program` with every cloud.Service replaced by such a workload
 // (same path, so the images pass's description of it applies).

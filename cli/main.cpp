@@ -214,10 +214,15 @@ auto main(int argc, char** argv) -> int {
     std::string dir = output_dir.empty() ? DefaultOutputDir(options.entry, target) : output_dir;
     // Every cloud.Service gets an image of the runtime and its bundle;
     // backends deploy it, the simulator runs it with `runtime: "container"`.
+    // So does every cloud.Function on tf-aws (a Lambda function of it).
     if (target != "ir") {
       fs::path app_dir = fs::absolute(options.entry).parent_path();
-      if (std::string error = wdsl::AddServiceImages(*compiled.program, app_dir, wdsl::RuntimeBinary(), compiled.images);
-          !error.empty()) {
+      std::string error = wdsl::AddServiceImages(*compiled.program, app_dir, wdsl::RuntimeBinary(), compiled.images);
+      // On tf-aws every cloud.Function runs on Lambda as an image of the runtime too.
+      if (error.empty() && target == "tf-aws") {
+        error = wdsl::AddFunctionImages(*compiled.program, app_dir, wdsl::RuntimeBinary(), compiled.images);
+      }
+      if (!error.empty()) {
         std::cerr << "wdsl: error: " << error << "\n";
         return kExitEnvironment;
       }

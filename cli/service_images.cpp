@@ -79,15 +79,15 @@ auto SharedLibraries(const fs::path& binary, std::vector<fs::path>& libraries) -
   return "";
 }
 
-auto Dockerfile(const std::string& path, const std::set<std::string>& library_dirs) -> std::string {
+auto Dockerfile(const ir::Resource& host, const std::set<std::string>& library_dirs) -> std::string {
   std::string ld_path;
   for (const std::string& dir : library_dirs) ld_path += (ld_path.empty() ? "" : ":") + dir;
   std::string text = fmt::format(
-      "# Written by `wdsl build` for the cloud.Service `{}`; it is written again at every build.\n"
+      "# Written by `wdsl build` for the {} `{}`; it is written again at every build.\n"
       "FROM scratch\n"
       "COPY rootfs/ /\n"
       "COPY bundle.json /wdsl/bundle.json\n",
-      path);
+      host.type, host.path);
   if (!ld_path.empty()) text += "ENV LD_LIBRARY_PATH=" + ld_path + "\n";
   text += "USER 65534:65534\nENTRYPOINT [\"/wdsl/wdsl-runtime\", \"/wdsl/bundle.json\"]\n";
   return text;
@@ -102,23 +102,23 @@ auto RuntimeBinary() -> fs::path {
   return (ec ? fs::current_path() : self.parent_path()) / "wdsl-runtime";
 }
 
-auto ServiceImageName(const std::string& path) -> std::string {
+auto RuntimeImageName(const std::string& path) -> std::string {
   std::string name = path.starts_with("root/Default/") ? path.substr(13) : path;
   std::replace(name.begin(), name.end(), '/', '-');
   return ir::SanitizeImageName(name);
 }
 
-auto AddServiceImages(const ir::Program& program, const fs::path& app_dir, const fs::path& runtime_binary,
-                      std::map<std::string, nlohmann::json>& images,
-                      const std::function<bool(const ir::Resource&)>& include) -> std::string {
-  std::vector<const ir::Resource*> services;
-  for (const ir::Resource& resource : program.resources) {
-    if (resource.type == "cloud.Service" && (!include || include(resource))) services.push_back(&resource);
-  }
-  if (services.empty()) return "";
+namespace {
+
+// Writes the context of each of `hosts` (services or functions) and adds its
+// description, with `kind` (`service` or `function`) set, to `images`.
+auto AddRuntimeImages(const ir::Program& program, const fs::path& app_dir, const fs::path& runtime_binary,
+                      std::map<std::string, nlohmann::json>& images, const std::vector<const ir::Resource*>& hosts,
+                      const char* kind) -> std::string {
+  if (hosts.empty()) return "";
   std::error_code ec;
   if (!fs::exists(runtime_binary, ec)) {
-    return fmt::format("the service runtime `{}` is missing: build the `wdsl-runtime` target (or reinstall wdsl), "
+    return fmt::format("the runtime `{}` is missing: build the `wdsl-runtime` target (or reinstall wdsl), "
                        "or set WDSL_RUNTIME_BINARY to its path",
                        runtime_binary.string());
   }
@@ -129,8 +129,8 @@ auto AddServiceImages(const ir::Program& program, const fs::path& app_dir, const
     if (library.filename().string().starts_with("ld-linux")) continue;
     library_dirs.insert(library.parent_path().string());
   }
-  for (const ir::Resource* service : services) {
-    std::string name = ServiceImageName(service->path);
+  for (const ir::Resource* host : hosts) {
+    std::string name = RuntimeImageName(host->path);
     fs::path relative = fs::path(".wdsl") / "images" / name;
     fs::path context = app_dir / relative;
     fs::path rootfs = context / "rootfs";
@@ -157,25 +157,50 @@ auto AddServiceImages(const ir::Program& program, const fs::path& app_dir, const
     for (const fs::path& path : stale) fs::remove_all(path, ec);
 
     std::string error;
-    std::optional<nlohmann::json> bundle = ir::MakeServiceBundle(program, service->path, &error);
+    bool is_function = std::string(kind) == "function";
+    std::optional<nlohmann::json> bundle = is_function ? ir::MakeFunctionBundle(program, host->path, &error)
+                                                       : ir::MakeServiceBundle(program, host->path, &error);
     if (!bundle) return error;
     error = docker::WriteContextFiles(
-        context, {{"bundle.json", bundle->dump() + "\n"}, {"Dockerfile", Dockerfile(service->path, library_dirs)}});
+        context, {{"bundle.json", bundle->dump() + "\n"}, {"Dockerfile", Dockerfile(*host, library_dirs)}});
     if (!error.empty()) return error;
     ir::BuildSpec spec;
     spec.context_dir = context.string();
     std::variant<ir::ContentHash, std::string> hash = ir::HashBuildContext(spec);
     if (auto* problem = std::get_if<std::string>(&hash)) {
-      return fmt::format("cannot hash the image context of `{}`: {}", service->path, *problem);
+      return fmt::format("cannot hash the image context of `{}`: {}", host->path, *problem);
     }
     std::string hex = std::get<ir::ContentHash>(hash).hex;
-    images[service->path] = {{"context", relative.generic_string()},
-                             {"dockerfile", "Dockerfile"},
-                             {"hash", hex},
-                             {"tag", fmt::format("wdsl-{}-{}:{}", ir::SanitizeImageName(program.app), name, hex)},
-                             {"service", true}};
+    nlohmann::json description = {{"context", relative.generic_string()},
+                                  {"dockerfile", "Dockerfile"},
+                                  {"hash", hex},
+                                  {"tag", fmt::format("wdsl-{}-{}:{}", ir::SanitizeImageName(program.app), name, hex)},
+                                  {kind, true}};
+    if (is_function) description["trigger"] = (*bundle)["trigger"];
+    images[host->path] = std::move(description);
   }
   return "";
+}
+
+}  // namespace
+
+auto AddServiceImages(const ir::Program& program, const fs::path& app_dir, const fs::path& runtime_binary,
+                      std::map<std::string, nlohmann::json>& images,
+                      const std::function<bool(const ir::Resource&)>& include) -> std::string {
+  std::vector<const ir::Resource*> services;
+  for (const ir::Resource& resource : program.resources) {
+    if (resource.type == "cloud.Service" && (!include || include(resource))) services.push_back(&resource);
+  }
+  return AddRuntimeImages(program, app_dir, runtime_binary, images, services, "service");
+}
+
+auto AddFunctionImages(const ir::Program& program, const fs::path& app_dir, const fs::path& runtime_binary,
+                       std::map<std::string, nlohmann::json>& images) -> std::string {
+  std::vector<const ir::Resource*> functions;
+  for (const ir::Resource& resource : program.resources) {
+    if (resource.type == "cloud.Function") functions.push_back(&resource);
+  }
+  return AddRuntimeImages(program, app_dir, runtime_binary, images, functions, "function");
 }
 
 }  // namespace wdsl

@@ -1,11 +1,13 @@
-// The image of each `cloud.Service` (c:cloud-service): `wdsl build` writes a
-// build context per service under `<app>/.wdsl/images/<name>/` - the
-// `wdsl-runtime` binary with the shared libraries `ldd` lists, CA
-// certificates, the service's bundle (ir/bundle.h) and a Dockerfile
-// `FROM scratch` whose entry point runs the service - and describes it like
-// any local image (ir/images.h), so its tag is the content hash of runtime and
-// bundle, an unchanged service builds nothing, and every backend finds it
-// under the service's path.
+// The runtime images (c:cloud-service, issue 9): `wdsl build` writes a build
+// context per `cloud.Service` - and, for `--target tf-aws`, per
+// `cloud.Function` (queue consumers and Api handlers are functions too), which
+// runs as a Lambda function of its image - under `<app>/.wdsl/images/<name>/`:
+// the `wdsl-runtime` binary with the shared libraries `ldd` lists, CA
+// certificates, the resource's bundle (ir/bundle.h) and a Dockerfile
+// `FROM scratch` whose entry point runs it. Each is described like any
+// local image (ir/images.h), so its tag is the content hash of runtime and
+// bundle, an unchanged one builds nothing, and every backend finds it under
+// the resource's path.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -32,8 +34,15 @@ auto AddServiceImages(const ir::Program& program, const std::filesystem::path& a
                       const std::filesystem::path& runtime_binary, std::map<std::string, nlohmann::json>& images,
                       const std::function<bool(const ir::Resource&)>& include = {}) -> std::string;
 
-// The name of a service's image and context: its path below root/Default,
-// `/` as `-`, sanitized for Docker ("root/Default/jobs/Worker" -> "jobs-worker").
-auto ServiceImageName(const std::string& path) -> std::string;
+// The same for every cloud.Function (descriptions with "function": true and
+// the bundle's "trigger"), whose runtime serves Lambda's Runtime API.
+auto AddFunctionImages(const ir::Program& program, const std::filesystem::path& app_dir,
+                       const std::filesystem::path& runtime_binary, std::map<std::string, nlohmann::json>& images)
+    -> std::string;
+
+// The name of a runtime image and its context: the resource's path below
+// root/Default, `/` as `-`, sanitized for Docker ("root/Default/jobs/Worker"
+// -> "jobs-worker").
+auto RuntimeImageName(const std::string& path) -> std::string;
 
 }  // namespace wdsl

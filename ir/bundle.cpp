@@ -39,22 +39,16 @@ void SetError(std::string* error, std::string message) {
   if (error != nullptr) *error = std::move(message);
 }
 
-}  // namespace
-
-auto MakeServiceBundle(const Program& program, const std::string& service_path, std::string* error)
-    -> std::optional<nlohmann::json> {
-  const Resource* service = program.FindResource(service_path);
-  if (service == nullptr || service->type != "cloud.Service") {
-    SetError(error, fmt::format("`{}` is not a cloud.Service of the program", service_path));
-    return std::nullopt;
-  }
-  // Reachable resources: from the service's props (its handler's captures)
+// The bundle's program: `host` (a service or a function), the resources its
+// code can reach, and the inflight functions and classes.
+auto Subset(const Program& program, const Resource& host) -> Program {
+  // Reachable resources: from the host's props (its handler's captures)
   // and from the functions' module captures (top-level variables inflight
   // methods read), then through the props and fields of each one found.
   std::vector<std::string> pending;
-  CollectResources(service->props, pending);
+  CollectResources(host.props, pending);
   for (const Function& function : program.functions) CollectResources(function.module_captures, pending);
-  std::set<std::string> reachable = {service_path};
+  std::set<std::string> reachable = {host.path};
   while (!pending.empty()) {
     std::string path = std::move(pending.back());
     pending.pop_back();
@@ -92,7 +86,59 @@ auto MakeServiceBundle(const Program& program, const std::string& service_path, 
     subset.resources.push_back(resource);
     subset.resources.back().pos.file = Relative(resource.pos.file, base);
   }
-  return Json{{"wdsl_bundle", kBundleVersion}, {"service", service_path}, {"program", ToJson(subset)}};
+  return subset;
+}
+
+// Whether `list` (a queue's `consumers` or an Api's `routes`) holds an entry
+// whose `function` is the resource at `path`.
+auto NamesFunction(const Json& list, const std::string& path) -> bool {
+  if (!list.is_array()) return false;
+  for (const Json& entry : list) {
+    if (!entry.is_object()) continue;
+    auto function = entry.find("function");
+    if (function != entry.end() && function->is_object() && function->value("$resource", "") == path) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+auto MakeServiceBundle(const Program& program, const std::string& service_path, std::string* error)
+    -> std::optional<nlohmann::json> {
+  const Resource* service = program.FindResource(service_path);
+  if (service == nullptr || service->type != "cloud.Service") {
+    SetError(error, fmt::format("`{}` is not a cloud.Service of the program", service_path));
+    return std::nullopt;
+  }
+  return Json{{"wdsl_bundle", kBundleVersion}, {"service", service_path}, {"program", ToJson(Subset(program, *service))}};
+}
+
+auto FunctionTrigger(const Program& program, const std::string& function_path) -> std::string {
+  const Resource* function = program.FindResource(function_path);
+  const Resource* parent = function == nullptr ? nullptr : program.FindResource(function->parent);
+  if (parent != nullptr && parent->type == "cloud.Schedule") return "schedule";
+  for (const Resource& resource : program.resources) {
+    if (resource.type == "cloud.Queue" && NamesFunction(resource.props.value("consumers", Json()), function_path)) {
+      return "queue";
+    }
+    if (resource.type == "cloud.Api" && NamesFunction(resource.props.value("routes", Json()), function_path)) {
+      return "api";
+    }
+  }
+  return "invoke";
+}
+
+auto MakeFunctionBundle(const Program& program, const std::string& function_path, std::string* error)
+    -> std::optional<nlohmann::json> {
+  const Resource* function = program.FindResource(function_path);
+  if (function == nullptr || function->type != "cloud.Function") {
+    SetError(error, fmt::format("`{}` is not a cloud.Function of the program", function_path));
+    return std::nullopt;
+  }
+  return Json{{"wdsl_bundle", kBundleVersion},
+              {"function", function_path},
+              {"trigger", FunctionTrigger(program, function_path)},
+              {"program", ToJson(Subset(program, *function))}};
 }
 
 auto BundleFromJson(const nlohmann::json& json, std::string* error) -> std::optional<Bundle> {
@@ -106,21 +152,37 @@ auto BundleFromJson(const nlohmann::json& json, std::string* error) -> std::opti
                                 json["wdsl_bundle"].dump(), kBundleVersion));
     return std::nullopt;
   }
-  if (!json.contains("service") || !json["service"].is_string() || !json.contains("program") ||
-      !json["program"].is_object()) {
-    SetError(error, "the bundle needs a `service` path and a `program` object");
+  bool is_service = json.contains("service") && json["service"].is_string();
+  bool is_function = json.contains("function") && json["function"].is_string();
+  if (is_service == is_function || !json.contains("program") || !json["program"].is_object()) {
+    SetError(error, "the bundle needs either a `service` or a `function` path, and a `program` object");
     return std::nullopt;
   }
   std::string program_error;
-  Bundle bundle{ProgramFromJson(json["program"], &program_error), json["service"].get<std::string>()};
+  Bundle bundle;
+  bundle.program = ProgramFromJson(json["program"], &program_error);
   if (!program_error.empty()) {
     SetError(error, "the bundle's program is malformed: " + program_error);
     return std::nullopt;
   }
-  const Resource* service = bundle.program.FindResource(bundle.service);
-  if (service == nullptr || service->type != "cloud.Service") {
-    SetError(error, fmt::format("the bundle's program has no cloud.Service `{}`", bundle.service));
+  const char* type = is_service ? "cloud.Service" : "cloud.Function";
+  std::string path = json[is_service ? "service" : "function"].get<std::string>();
+  const Resource* resource = bundle.program.FindResource(path);
+  if (resource == nullptr || resource->type != type) {
+    SetError(error, fmt::format("the bundle's program has no {} `{}`", type, path));
     return std::nullopt;
+  }
+  (is_service ? bundle.service : bundle.function) = path;
+  if (is_function) {
+    bundle.trigger = json.value("trigger", "");
+    if (bundle.trigger != "invoke" && bundle.trigger != "queue" && bundle.trigger != "api" &&
+        bundle.trigger != "schedule") {
+      SetError(error, fmt::format("the function bundle's trigger `{}` is not `invoke`, `queue`, `api` or `schedule`: "
+                                  "rebuild the "
+                                  "image with the same wdsl as the runtime",
+                                  bundle.trigger));
+      return std::nullopt;
+    }
   }
   return bundle;
 }

@@ -92,6 +92,14 @@ auto MakeResourceBackend(const EnvLookup& env, std::string& error) -> std::uniqu
 
 // ------------------------------------------------------------ the Host
 
+auto DescribeError(const std::exception& error) -> std::string {
+  if (const auto* thrown = dynamic_cast<const ir::ThrownError*>(&error); thrown != nullptr && !thrown->trace.empty()) {
+    const ir::SourcePos& pos = thrown->trace.front().pos;
+    return fmt::format("{} ({}:{}:{})", thrown->what(), pos.file, pos.line, pos.col);
+  }
+  return error.what();
+}
+
 RemoteHost::RemoteHost(const ir::Program& program, ResourceBackend& backend, RemoteLog log)
     : program_(program), backend_(backend), log_(std::move(log)) {}
 

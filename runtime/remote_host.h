@@ -57,6 +57,9 @@ using EnvLookup = std::function<std::string(const std::string&)>;
 // missing or wrong, and what to set).
 auto MakeResourceBackend(const EnvLookup& env, std::string& error) -> std::unique_ptr<ResourceBackend>;
 
+// "message (main.w:3:5)" for a Wing error (where it was thrown), else what().
+auto DescribeError(const std::exception& error) -> std::string;
+
 // Log lines of the service's code (`log(...)`) and the runtime's own errors.
 struct RemoteLog {
   std::function<void(const std::string&)> out;

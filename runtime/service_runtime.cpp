@@ -5,18 +5,6 @@
 #include "ir/json.h"
 
 namespace wdsl::runtime {
-namespace {
-
-// "message (main.w:3:5)" for a Wing error, as the simulator logs it.
-auto Describe(const std::exception& error) -> std::string {
-  if (const auto* thrown = dynamic_cast<const ir::ThrownError*>(&error); thrown != nullptr && !thrown->trace.empty()) {
-    const ir::SourcePos& pos = thrown->trace.front().pos;
-    return fmt::format("{} ({}:{}:{})", thrown->what(), pos.file, pos.line, pos.col);
-  }
-  return error.what();
-}
-
-}  // namespace
 
 ServiceRuntime::ServiceRuntime(ir::Bundle bundle, std::unique_ptr<ResourceBackend> backend, RemoteLog log)
     : bundle_(std::move(bundle)), backend_(std::move(backend)), host_(bundle_.program, *backend_, std::move(log)) {
@@ -51,7 +39,7 @@ void ServiceRuntime::Run() {
     if (handler.kind != ir::ValueKind::kClosure) throw std::runtime_error("the service has no start handler");
     stop = interp.Call(handler, {});
   } catch (const std::exception& error) {
-    host_.Log().err(fmt::format("error: the service's start handler failed: {}", Describe(error)));
+    host_.Log().err(fmt::format("error: the service's start handler failed: {}", DescribeError(error)));
     failed = true;
   }
   {
@@ -65,7 +53,7 @@ void ServiceRuntime::Run() {
   try {
     interp.Call(stop, {});
   } catch (const std::exception& error) {
-    host_.Log().err(fmt::format("error: the service's stop handler failed: {}", Describe(error)));
+    host_.Log().err(fmt::format("error: the service's stop handler failed: {}", DescribeError(error)));
     std::lock_guard lock(mutex_);
     stop_failed_ = true;
   }

@@ -2,9 +2,11 @@
 // every tests/golden/*.w program must produce exactly the committed ir.json,
 // simulator.json, chart (its files concatenated, each under a `# file:`
 // line) and manifests.yaml; programs with workloads or services also for
-// ecs, tf-aws and cpln (cpln.yaml, and aws-iam.sh as `<stem>.cpln-aws-iam.sh`).
-// The tag of a cloud.Service's image is the content hash of a context that
-// holds the wdsl-runtime binary, so it changes with every build of wdsl:
+// ecs, tf-aws and cpln (cpln.yaml, and aws-iam.sh as `<stem>.cpln-aws-iam.sh`),
+// programs with functions or Apis for tf-aws.
+// The tag of a cloud.Service's image (and on tf-aws a cloud.Function's) is
+// the content hash of a context that holds the wdsl-runtime binary, so it
+// changes with every build of wdsl:
 // outputs are compared with each such hash as `<service-image-hash>` (and the
 // chart's appVersion, a hash of all tags, as `<app-version>`); every other
 // image tag is compared as it is.
@@ -50,11 +52,14 @@ auto Cases() -> std::vector<Case> {
     }
     for (const char* target : {"ir", "sim", "helm", "k8s"}) cases.push_back({program, target});
     // ECS deploys workloads (a service is one), with the platform values of tests/golden/platform.yaml.
-    if (text.find("containers.Workload") != std::string::npos || text.find("cloud.Service") != std::string::npos) {
-      cases.push_back({program, "ecs"});
-      cases.push_back({program, "tf-aws"});
-      cases.push_back({program, "cpln"});
-    }
+    bool containers =
+        text.find("containers.Workload") != std::string::npos || text.find("cloud.Service") != std::string::npos;
+    // tf-aws also runs every function (its own, a consumer, an Api handler) on Lambda.
+    bool functions = text.find("cloud.Function") != std::string::npos ||
+                     text.find(".setConsumer(") != std::string::npos || text.find("cloud.Api(") != std::string::npos;
+    if (containers) cases.push_back({program, "ecs"});
+    if (containers || functions) cases.push_back({program, "tf-aws"});
+    if (containers) cases.push_back({program, "cpln"});
   }
   return cases;
 }

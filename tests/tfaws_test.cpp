@@ -2,7 +2,8 @@
 // (npm's @cdktf/provider-aws, tests/tfaws/check.sh), then what each part of
 // the program became: bound resources, publishing by content hash, one IAM
 // role per workload with exactly the permissions pass's actions, ECS
-// services behind one load balancer with a rule per route.
+// services behind one load balancer with a rule per route, and functions,
+// consumers and Api handlers as Lambda functions behind an HTTP API.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -41,7 +42,7 @@ auto Build(const std::string& program, const std::string& out) -> std::pair<RunR
 
 TEST(TfAws, MatchesTheAwsProviderSchema) {
   for (const std::string& program : {std::string("examples/containers-app/main.w"), std::string("tests/golden/k8s-features.w"),
-                                     std::string("tests/golden/services.w")}) {
+                                     std::string("tests/golden/services.w"), std::string("tests/golden/functions.w")}) {
     SCOPED_TRACE(program);
     std::string out = OutDir(program, "schema");
     auto [run, tf] = Build(program, out);
@@ -114,6 +115,11 @@ new containers.Workload(name: "w", image: "busybox:1", args: ["echo", "$\{HOME} 
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::string text = ReadFile(dir + "/out/main.tf.json");
   EXPECT_NE(text.find("$${HOME} and %%{x}"), std::string::npos) << text;
+  // The workload is not public: no load balancer, nor a security group for one.
+  Json tf = Json::parse(text);
+  EXPECT_FALSE(tf["resource"].contains("aws_lb"));
+  EXPECT_FALSE(tf["resource"]["aws_security_group"].contains("lb")) << tf["resource"]["aws_security_group"].dump(2);
+  EXPECT_EQ(tf["resource"]["aws_security_group"]["tasks"]["ingress"][0]["security_groups"], Json::array());
   fs::remove_all(dir);
 }
 
@@ -210,12 +216,124 @@ TEST(TfAws, AnOperationMoreIsExactlyItsActionsMore) {
   EXPECT_EQ(deleted, (std::set<std::string>{"s3:DeleteObject", "s3:ListBucket"}));
 }
 
-TEST(TfAws, OtherResourcesAreNotedNotDropped) {
-  RunResult plain = RunWdsl({"build", "examples/notes-api/main.w", "--target", "tf-aws", "--no-images", "-o",
-                             TempDir("tf-plain") + "/out"});
-  EXPECT_EQ(plain.exit_code, 0) << plain.err;
-  EXPECT_NE(plain.err.find("`cloud.Api` resources are not deployed by `--target tf-aws` yet"), std::string::npos)
-      << plain.err;
+TEST(TfAws, FunctionsConsumersAndApiHandlersAreLambdaFunctionsOfTheirImages) {
+  std::string out = OutDir("tests/golden/functions.w", "lambda");
+  auto [run, tf] = Build("tests/golden/functions.w", out);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const Json& r = tf["resource"];
+  ASSERT_EQ(r["aws_lambda_function"].size(), 5u) << r["aws_lambda_function"].dump(2);
+  const Json& enqueue = r["aws_lambda_function"]["enqueue"];
+  EXPECT_EQ(enqueue["package_type"], "Image");
+  EXPECT_EQ(enqueue["image_uri"], "${docker_registry_image.functions_enqueue.name}");
+  EXPECT_EQ(enqueue["timeout"], 30);
+  EXPECT_EQ(enqueue["memory_size"], 512);
+  const Json& env = enqueue["environment"]["variables"];
+  EXPECT_EQ(env["MODE"], "fast");
+  EXPECT_EQ(env["WDSL_RESOURCE_BACKEND"], "aws");
+  EXPECT_EQ(env["WING_TASKS_NAME"], "${aws_sqs_queue.tasks.url}");
+  EXPECT_EQ(env["WING_TASKS_TYPE"], "cloud.Queue");
+  // Exactly the permissions pass's statements: enqueue only sends.
+  Json policy = Json::parse(r["aws_iam_role_policy"]["enqueue"]["policy"].get<std::string>());
+  EXPECT_EQ(policy["Statement"], Json::parse(R"([{"Action":["sqs:SendMessage"],"Effect":"Allow",)"
+                                             R"("Resource":["${aws_sqs_queue.tasks.arn}"]}])"));
+
+  // The consumer: an event source mapping, polling rights apart from its code's.
+  const Json& mapping = r["aws_lambda_event_source_mapping"]["tasks_Consumer0"];
+  EXPECT_EQ(mapping["batch_size"], 5);
+  EXPECT_EQ(mapping["event_source_arn"], "${aws_sqs_queue.tasks.arn}");
+  EXPECT_EQ(mapping["function_response_types"][0], "ReportBatchItemFailures");
+  Json consumer_policy = Json::parse(r["aws_iam_role_policy"]["tasks_Consumer0"]["policy"].get<std::string>());
+  EXPECT_EQ(consumer_policy["Statement"][0]["Action"], Json::array({"s3:PutObject"}));
+  EXPECT_TRUE(r["aws_iam_role_policy"].contains("tasks_Consumer0_trigger"));
+
+  // The Api: an HTTP API, a route per handler with `{var}` for `:var`, and the right to invoke.
+  std::set<std::string> keys;
+  for (const auto& [name, route] : r["aws_apigatewayv2_route"].items()) keys.insert(route["route_key"]);
+  EXPECT_EQ(keys, (std::set<std::string>{"GET /items/{id}", "POST /items"}));
+  EXPECT_EQ(r["aws_apigatewayv2_api"]["api"]["protocol_type"], "HTTP");
+  EXPECT_TRUE(r["aws_apigatewayv2_api"]["api"].contains("cors_configuration"));
+  EXPECT_EQ(r["aws_apigatewayv2_stage"]["api"]["name"], "$default");
+  EXPECT_EQ(r["aws_apigatewayv2_integration"]["api_0"]["payload_format_version"], "2.0");
+  EXPECT_TRUE(r["aws_lambda_permission"].contains("api_0") && r["aws_lambda_permission"].contains("api_1"));
+  EXPECT_EQ(r["aws_lambda_permission"]["api_0"]["principal"], "apigateway.amazonaws.com");
+  EXPECT_TRUE(tf["output"].contains("url_api"));
+
+  // The schedule: an EventBridge rule per ticking function, UNIX cron turned
+  // into EventBridge's (year field, `?`, Sunday 1), and the right to invoke.
+  ASSERT_EQ(r["aws_cloudwatch_event_rule"].size(), 1u) << r.dump(2);
+  const auto& [tick, rule] = *r["aws_cloudwatch_event_rule"].items().begin();
+  EXPECT_EQ(rule["schedule_expression"], "cron(0 3 ? * 2-6 *)");
+  EXPECT_EQ(r["aws_cloudwatch_event_target"][tick]["arn"], "${aws_lambda_function." + tick + ".arn}");
+  EXPECT_EQ(r["aws_lambda_permission"][tick + "_schedule"]["principal"], "events.amazonaws.com");
+  Json tick_policy = Json::parse(r["aws_iam_role_policy"][tick]["policy"].get<std::string>());
+  EXPECT_EQ(tick_policy["Statement"][0]["Action"], Json::array({"s3:PutObject"}));
+  fs::remove_all(out);
+}
+
+TEST(TfAws, SchedulesEventBridgeCannotExpressAreErrors) {
+  struct Case {
+    const char* props;
+    bool error;
+    const char* expected;  // in the error, or the expression written
+  };
+  for (const Case& c : {Case{"rate: 1m", false, "rate(1 minute)"}, Case{"rate: 2h", false, "rate(120 minutes)"},
+                        Case{"cron: \"*/5 * * * *\"", false, "cron(*/5 * * * ? *)"},
+                        Case{"cron: \"0 9 1 * *\"", false, "cron(0 9 1 * ? *)"},
+                        Case{"cron: \"0 0 * * 0,6\"", false, "cron(0 0 ? * 1,7 *)"},
+                        Case{"rate: 90s", true, "its rate of 90s is not a whole number of minutes"},
+                        Case{"cron: \"0 9 1 * 1\"", true, "names both a day of the month and a day of the week"}}) {
+    SCOPED_TRACE(c.props);
+    std::string dir = TempDir("tf-schedule");
+    WriteFile(dir + "/main.w", std::string("bring cloud;\nlet s = new cloud.Schedule(") + c.props +
+                                   ") as \"tick\";\ns.onTick(inflight () => { log(\"tick\"); });\n");
+    RunResult run = RunWdsl({"build", dir + "/main.w", "--target", "tf-aws", "-o", dir + "/out"});
+    if (c.error) {
+      EXPECT_NE(run.exit_code, 0);
+      EXPECT_NE(run.err.find("the cloud.Schedule `root/Default/tick` ("), std::string::npos) << run.err;
+      EXPECT_NE(run.err.find("main.w:2:9) cannot be deployed to AWS"), std::string::npos) << run.err;
+      EXPECT_NE(run.err.find(c.expected), std::string::npos) << run.err;
+      EXPECT_FALSE(fs::exists(dir + "/out/main.tf.json"));
+      continue;
+    }
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    Json tf = Json::parse(ReadFile(dir + "/out/main.tf.json"));
+    const Json& rules = tf["resource"]["aws_cloudwatch_event_rule"];
+    ASSERT_EQ(rules.size(), 1u);
+    EXPECT_EQ(rules.begin().value()["schedule_expression"], c.expected);
+  }
+}
+
+TEST(TfAws, EveryCloudResourceIsDeployed) {
+  // One of each cloud resource, and a queue with a dead-letter queue: no
+  // "not deployed" note, and SQS moves failed messages after 3 receives.
+  std::string dir = TempDir("tf-every");
+  WriteFile(dir + "/main.w", R"(bring cloud;
+let dead = new cloud.Queue() as "dead";
+let q = new cloud.Queue(dlq: { queue: dead, maxDeliveryAttempts: 3 }) as "q";
+let b = new cloud.Bucket() as "b";
+let c = new cloud.Counter() as "c";
+let s = new cloud.Secret(name: "token") as "s";
+let api = new cloud.Api() as "api";
+q.setConsumer(inflight (m: str) => { b.put(m, s.value()); });
+api.get("/", inflight (req: cloud.ApiRequest): cloud.ApiResponse => {
+  return cloud.ApiResponse { body: "{c.inc()}" };
+});
+new cloud.Schedule(rate: 10m).onTick(inflight () => { q.push("tick"); });
+new cloud.Service(inflight () => { log("up"); }) as "svc";
+new cloud.Endpoint("https://example.com") as "docs";
+)");
+  RunResult run = RunWdsl({"build", dir + "/main.w", "--target", "tf-aws", "-o", dir + "/out"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err.find("not deployed"), std::string::npos) << run.err;
+  Json tf = Json::parse(ReadFile(dir + "/out/main.tf.json"));
+  const Json& r = tf["resource"];
+  EXPECT_EQ(Json::parse(r["aws_sqs_queue"]["q"]["redrive_policy"].get<std::string>()),
+            (Json{{"deadLetterTargetArn", "${aws_sqs_queue.dead.arn}"}, {"maxReceiveCount", 3}}));
+  EXPECT_FALSE(r["aws_sqs_queue"]["dead"].contains("redrive_policy"));
+  for (const char* type : {"aws_s3_bucket", "aws_dynamodb_table", "aws_secretsmanager_secret", "aws_lambda_function",
+                           "aws_apigatewayv2_api", "aws_cloudwatch_event_rule", "aws_lambda_event_source_mapping"}) {
+    EXPECT_TRUE(r.contains(type)) << type;
+  }
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include "backends/aws_iam.h"
 #include "backends/ecs/ecs.h"
 #include "backends/k8s/chart.h"
+#include "backends/tfaws/lambda.h"
+#include "backends/tfaws/terraform.h"
 #include "backends/workload_props.h"
 #include "ir/images.h"
 
@@ -18,26 +20,10 @@ namespace wdsl {
 namespace {
 
 using Json = nlohmann::json;
-
-// A Terraform block name from a path id: `root/Default/my uploads` -> `my_uploads`.
-auto TfName(const std::string& path) -> std::string {
-  std::string rest = path.starts_with("root/Default/") ? path.substr(13) : path;
-  std::string out;
-  for (char c : rest) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  if (out.empty() || !std::isalpha(static_cast<unsigned char>(out.front()))) out = "r_" + out;
-  return out;
-}
-
-// A literal string inside Terraform JSON is a template: `${` and `%{` of the
-// program's own text must not be read as interpolation.
-auto Literal(const std::string& text) -> std::string {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((text[i] == '$' || text[i] == '%') && i + 1 < text.size() && text[i + 1] == '{') out += text[i];
-    out += text[i];
-  }
-  return out;
-}
+using tf::Literal;
+using tf::PolicyString;
+using tf::Seconds;
+using tf::TfName;
 
 auto EscapeJson(Json& value) -> void {
   if (value.is_string()) {
@@ -56,7 +42,8 @@ auto BoundBlock(const ir::Resource& resource) -> std::optional<Bound> {
   static const std::map<std::string, std::string> kTypes = {{"cloud.Bucket", "aws_s3_bucket"},
                                                             {"cloud.Queue", "aws_sqs_queue"},
                                                             {"cloud.Counter", "aws_dynamodb_table"},
-                                                            {"cloud.Secret", "aws_secretsmanager_secret"}};
+                                                            {"cloud.Secret", "aws_secretsmanager_secret"},
+                                                            {"cloud.Function", "aws_lambda_function"}};
   auto it = kTypes.find(resource.type);
   if (it == kTypes.end()) return std::nullopt;
   return Bound{it->second, TfName(resource.path)};
@@ -66,18 +53,14 @@ auto Ref(const Bound& bound, const std::string& attribute) -> std::string {
   return fmt::format("${{{}.{}.{}}}", bound.type, bound.name, attribute);
 }
 
-auto Seconds(const Json& props, const char* name, double fallback) -> int {
-  if (props.contains(name) && props[name].is_object()) {
-    return static_cast<int>(std::llround(props[name].value("$duration", fallback)));
-  }
-  return static_cast<int>(fallback);
+// The attribute that names a bound resource to the runtime (WING_<NAME>_NAME):
+// a queue by its URL (by its name on EKS, where the runtime builds the URL).
+auto NameAttribute(const ir::Resource& resource, bool queue_url = true) -> const char* {
+  if (resource.type == "cloud.Bucket") return "bucket";
+  if (resource.type == "cloud.Queue" && queue_url) return "url";
+  if (resource.type == "cloud.Function") return "function_name";
+  return "name";
 }
-
-// An IAM policy document as the JSON string Terraform expects, ARNs as references.
-auto PolicyString(const Json& statements) -> std::string {
-  return Json{{"Version", "2012-10-17"}, {"Statement", statements}}.dump();
-}
-
 
 // The EKS half (c:cluster): a cluster per app (VPC with two public subnets,
 // EKS cluster and node group with their roles, the IRSA OIDC provider), or
@@ -212,8 +195,7 @@ void EmitEks(const ir::Program& program, const std::map<std::string, Json>& imag
     const ir::Resource* target = program.FindResource(path);
     if (target == nullptr || target->type == "cloud.Secret") continue;
     std::string key = ChartValuesKey(target->id);
-    std::string attribute = target->type == "cloud.Bucket" ? "bucket" : "name";
-    set.push_back({{"name", fmt::format("resources.{}.name", key)}, {"value", Ref(b, attribute)}});
+    set.push_back({{"name", fmt::format("resources.{}.name", key)}, {"value", Ref(b, NameAttribute(*target, false))}});
   }
   bool secrets = std::any_of(program.resources.begin(), program.resources.end(),
                              [](const ir::Resource& r) { return r.type == "cloud.Secret"; });
@@ -256,7 +238,9 @@ auto EmitTfAws(const ir::Program& program, const std::map<std::string, nlohmann:
   for (const ir::Resource& r : program.resources) {
     std::optional<Bound> block = BoundBlock(r);
     if (!block) {
-      if (r.type.starts_with("cloud.") && r.type != "cloud.Endpoint") skipped_types.insert(r.type);
+      // Apis are HTTP APIs, Schedules EventBridge rules (lambda.h).
+      bool serverless = r.type == "cloud.Api" || r.type == "cloud.Schedule";
+      if (r.type.starts_with("cloud.") && r.type != "cloud.Endpoint" && !serverless) skipped_types.insert(r.type);
       continue;
     }
     bound[r.path] = *block;
@@ -280,11 +264,20 @@ auto EmitTfAws(const ir::Program& program, const std::map<std::string, nlohmann:
             {"depends_on", {"aws_s3_bucket_public_access_block." + block->name}}};
       }
     } else if (r.type == "cloud.Queue") {
-      resource["aws_sqs_queue"][block->name] = {
-          {"name", physical},
-          {"visibility_timeout_seconds", Seconds(r.props, "timeout", 30)},
-          {"message_retention_seconds", std::clamp(Seconds(r.props, "retentionPeriod", 3600), 60, 1209600)},
-          {"tags", tags}};
+      Json& queue = resource["aws_sqs_queue"][block->name];
+      queue = {{"name", physical},
+               {"visibility_timeout_seconds", Seconds(r.props, "timeout", 30)},
+               {"message_retention_seconds", std::clamp(Seconds(r.props, "retentionPeriod", 3600), 60, 1209600)},
+               {"tags", tags}};
+      // A dead-letter queue: SQS moves a message there after maxDeliveryAttempts receives.
+      const Json dlq = r.props.value("dlq", Json());
+      const ir::Resource* target =
+          dlq.is_object() ? program.FindResource(dlq.value("queue", Json::object()).value("$resource", "")) : nullptr;
+      if (std::optional<Bound> dead = target == nullptr ? std::nullopt : BoundBlock(*target)) {
+        int attempts = std::clamp(static_cast<int>(dlq.value("maxDeliveryAttempts", 1.0)), 1, 1000);
+        queue["redrive_policy"] = fmt::format(R"({{"deadLetterTargetArn":"${{aws_sqs_queue.{}.arn}}","maxReceiveCount":{}}})",
+                                              dead->name, attempts);
+      }
     } else if (r.type == "cloud.Counter") {
       resource["aws_dynamodb_table"][block->name] = {{"name", physical},
                                                      {"billing_mode", "PAY_PER_REQUEST"},
@@ -297,9 +290,7 @@ auto EmitTfAws(const ir::Program& program, const std::map<std::string, nlohmann:
     }
   }
   for (const std::string& type : skipped_types) {
-    result.notes.push_back(fmt::format("`{}` resources are not deployed by `--target tf-aws` yet (their inflight code "
-                                       "runs in containers on AWS with issue #9)",
-                                       type));
+    result.notes.push_back(fmt::format("`{}` resources are not deployed by `--target tf-aws` yet", type));
   }
   auto arn_of = [&](const ir::Resource& r) -> std::string {
     auto it = bound.find(r.path);
@@ -337,6 +328,14 @@ auto EmitTfAws(const ir::Program& program, const std::map<std::string, nlohmann:
                                                {"triggers", {{"content_hash", hash}}}};
     image_refs[tag] = fmt::format("${{docker_registry_image.{}.name}}", name);
   }
+
+  // ---- functions (their own, consumers, Api handlers) on Lambda, Apis on API Gateway
+  LambdaRefs lambda_refs{app, arn_of, [&](const ir::Resource& target) -> std::string {
+                           auto it = bound.find(target.path);
+                           return it == bound.end() ? "" : Ref(it->second, NameAttribute(target));
+                         },
+                         image_refs};
+  EmitLambdas(program, images, lambda_refs, root, result.notes, result.errors);
 
   bool kubernetes = false;
   if (workloads && !on_ecs) {
@@ -402,10 +401,7 @@ auto EmitTfAws(const ir::Program& program, const std::map<std::string, nlohmann:
     refs.arn = [&](const ir::Resource& target) { return place(arn_of(target)); };
     refs.name_of = [&](const ir::Resource& target) -> std::string {
       auto it = bound.find(target.path);
-      if (it == bound.end()) return "";
-      if (target.type == "cloud.Queue") return place(Ref(it->second, "url"));
-      if (target.type == "cloud.Secret") return place(Ref(it->second, "name"));
-      return place(Ref(it->second, target.type == "cloud.Bucket" ? "bucket" : "name"));
+      return it == bound.end() ? "" : place(Ref(it->second, NameAttribute(target)));
     };
     refs.local_image = [&](const std::string& tag) {
       auto it = image_refs.find(tag);
@@ -559,6 +555,12 @@ auto EmitTfAws(const ir::Program& program, const std::map<std::string, nlohmann:
       }
       root["output"]["url"] = {{"value", "http://${aws_lb.app.dns_name}"},
                                {"description", "Where the public workloads' routes are served"}};
+    } else {
+      // No load balancer: no group for one, and tasks take traffic only from each other.
+      resource["aws_security_group"].erase("lb");
+      Json& tasks = resource["aws_security_group"]["tasks"];
+      tasks["description"] = "Tasks of " + app + ": traffic from each other";
+      tasks["ingress"][0]["security_groups"] = Json::array();
     }
   }
 

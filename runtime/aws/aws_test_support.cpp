@@ -41,6 +41,30 @@ void FakeAws::Handle(const httplib::Request& req, httplib::Response& res) {
     res.set_content(container_credentials.dump(), "application/json");
     return;
   }
+  if (req.method == "POST" && req.path.starts_with("/2015-03-31/functions/")) {
+    std::string name = req.path.substr(22, req.path.find('/', 22) - 22);
+    auto function = functions.find(name);
+    if (function == functions.end()) {
+      // REST-JSON: the code only in X-Amzn-ErrorType, as Lambda answers.
+      res.status = 404;
+      res.set_header("X-Amzn-ErrorType", "ResourceNotFoundException:http://internal.amazon.com/coral/");
+      res.set_content(json{{"Type", "User"}, {"message", "Function not found: " + name}}.dump(), "application/json");
+      return;
+    }
+    std::string type = req.get_header_value("X-Amz-Invocation-Type");
+    invocations.emplace_back(type, req.body);
+    if (type == "Event") {
+      res.status = 202;
+      return;
+    }
+    if (function->second == "throw") {
+      res.set_header("X-Amz-Function-Error", "Unhandled");
+      res.set_content(R"({"errorMessage":"no boom allowed","errorType":"wdsl.HandlerError"})", "application/json");
+      return;
+    }
+    res.set_content(function->second, "application/json");
+    return;
+  }
   if (req.method == "POST" && req.path == "/" && req.body.starts_with("Action=")) return Sts(req, res);
   if (req.method == "POST" && req.path == "/" && !target.empty()) {
     json in = json::parse(req.body, nullptr, false);

@@ -1,5 +1,5 @@
 // Stand-ins for the runtime/aws tests, all on 127.0.0.1: FakeAws answers the
-// few S3, SQS, DynamoDB, Secrets Manager, STS and container-credentials calls
+// few S3, SQS, DynamoDB, Secrets Manager, Lambda, STS and container-credentials calls
 // the clients make, from memory; SigV4Proxy is tests/aws_sigv4/proxy.mjs,
 // which checks each request's signature with the AWS SDK's signer before
 // passing it to FakeAws.
@@ -59,6 +59,10 @@ class FakeAws {
   std::map<std::string, std::vector<std::string>> queues;  // queue URL -> bodies
   std::map<std::string, double> counters;                  // "<table>/<id>" -> value
   std::map<std::string, std::string> secrets;
+  // Lambda functions: name -> what Invoke answers; "throw" answers Lambda's
+  // error JSON with X-Amz-Function-Error. Each payload is recorded.
+  std::map<std::string, std::string> functions;
+  std::vector<std::pair<std::string, std::string>> invocations;  // invocation type, payload
   std::string denied_bucket = "locked";  // every S3 call on it: 403 AccessDenied
   int list_page_size = 2;
   std::string account = "123456789012";

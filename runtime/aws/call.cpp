@@ -4,6 +4,7 @@
 
 #include "ir/eval.h"
 #include "ir/json_text.h"
+#include "runtime/aws/lambda_invoke.h"
 
 namespace wdsl::runtime::aws {
 namespace {
@@ -157,6 +158,16 @@ auto CallSecret(AwsSession& session, const std::string& op, const AwsBinding& bi
   return *json;
 }
 
+auto CallFunction(AwsSession& session, const std::string& op, const std::vector<Value>& args,
+                  const AwsBinding& binding) -> Value {
+  if (op != "invoke" && op != "invokeAsync") Throw(fmt::format("cloud.Function has no inflight operation `{}`", op));
+  Value payload = ArgAt(args, 0);
+  std::string text = payload.IsNil() ? "null" : ir::StringifyJson(payload);
+  std::optional<std::string> result = InvokeFunction(session, binding.name, text, op == "invokeAsync");
+  if (!result || *result == "null") return Value::Nil();
+  return ParseJsonOrThrow(*result, fmt::format("the result of the function `{}`", binding.name));
+}
+
 }  // namespace
 
 auto BindingFromEnv(const Env& env, const std::string& binding) -> std::optional<AwsBinding> {
@@ -185,8 +196,9 @@ auto CallAws(AwsClients& clients, const std::string& resource_type, const std::s
     if (resource_type == "cloud.Queue") return CallQueue(clients.Sqs(), operation, args, binding);
     if (resource_type == "cloud.Counter") return CallCounter(clients.Counter(), operation, args, binding);
     if (resource_type == "cloud.Secret") return CallSecret(clients.Session(), operation, binding);
-    Throw(fmt::format("`{}` resources cannot be called on AWS yet (only cloud.Bucket, cloud.Queue, cloud.Counter and "
-                      "cloud.Secret)",
+    if (resource_type == "cloud.Function") return CallFunction(clients.Session(), operation, args, binding);
+    Throw(fmt::format("`{}` resources cannot be called on AWS yet (only cloud.Bucket, cloud.Queue, cloud.Counter, "
+                      "cloud.Secret and cloud.Function)",
                       resource_type));
   } catch (const ir::ThrownError&) {
     throw;
@@ -219,6 +231,7 @@ auto AwsCallsOf(const std::string& type, const std::string& op) -> std::vector<s
     if (op == "peek") return {{&kDynamoDb, "GetItem"}};
   }
   if (type == "cloud.Secret" && (op == "value" || op == "valueJson")) return {{&kSecretsManager, "GetSecretValue"}};
+  if (type == "cloud.Function" && (op == "invoke" || op == "invokeAsync")) return {{&kLambda, "Invoke"}};
   return {};
 }
 

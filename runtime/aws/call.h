@@ -19,7 +19,7 @@ namespace wdsl::runtime::aws {
 
 // A resource as a workload's environment names it (backends/ecs, k8s):
 // WING_<NAME>_TYPE, WING_<NAME>_NAME (bucket name, queue URL or name, table
-// name, secret name) and, for a secret ECS injected, WING_<NAME>_SECRET.
+// name, secret name, function name) and, for a secret ECS injected, WING_<NAME>_SECRET.
 struct AwsBinding {
   std::string type;  // "cloud.Bucket"
   std::string name;
@@ -48,7 +48,7 @@ class AwsClients {
 };
 
 // Runs `operation` of a `resource_type` resource (cloud.Bucket, cloud.Queue,
-// cloud.Counter, cloud.Secret) with `args` as the evaluator passes them, and
+// cloud.Counter, cloud.Secret, cloud.Function) with `args` as the evaluator passes them, and
 // returns the Wing result. Every failure, AWS's included, is thrown as
 // ir::ThrownError (catchable by Wing's `try`), naming the resource, the
 // operation and what to do.

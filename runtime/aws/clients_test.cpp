@@ -212,6 +212,36 @@ TEST_F(ClientsTest, CounterOperationsMapToDynamoDb) {
   ExpectAllChecked();
 }
 
+TEST_F(ClientsTest, FunctionInvokeCallsLambda) {
+  {
+    std::lock_guard lock(fake_->mutex_);
+    fake_->functions = {{"app-resize", R"({"width":640})"}, {"app-fails", "throw"}, {"app-quiet", "null"}};
+    fake_->invocations.clear();
+  }
+  AwsClients clients(Env());
+  AwsBinding resize{"cloud.Function", "app-resize", std::nullopt, {}};
+  Value payload = ir::ParseJson(R"({"image":"a.png"})", false, nullptr).value();
+  EXPECT_EQ(ir::StringifyJson(CallAws(clients, "cloud.Function", "invoke", {payload}, resize)), R"({"width":640})");
+  EXPECT_TRUE(CallAws(clients, "cloud.Function", "invoke", {}, {"cloud.Function", "app-quiet", std::nullopt, {}})
+                  .IsNil());
+  EXPECT_TRUE(CallAws(clients, "cloud.Function", "invokeAsync", {payload}, resize).IsNil());
+  {
+    std::lock_guard lock(fake_->mutex_);
+    ASSERT_EQ(fake_->invocations.size(), 3u);
+    EXPECT_EQ(fake_->invocations[0], (std::pair<std::string, std::string>{"RequestResponse", R"({"image":"a.png"})"}));
+    EXPECT_EQ(fake_->invocations[1].second, "null");
+    EXPECT_EQ(fake_->invocations[2].first, "Event");
+  }
+  // The handler threw: its message, as in the simulator.
+  std::string error =
+      ErrorOf([&] { CallAws(clients, "cloud.Function", "invoke", {}, {"cloud.Function", "app-fails", std::nullopt, {}}); });
+  EXPECT_NE(error.find("the function `app-fails` failed (Unhandled): no boom allowed"), std::string::npos) << error;
+  // No such function: Lambda's error, named.
+  error = ErrorOf([&] { CallAws(clients, "cloud.Function", "invoke", {}, {"cloud.Function", "gone", std::nullopt, {}}); });
+  EXPECT_NE(error.find("Lambda Invoke failed: ResourceNotFoundException"), std::string::npos) << error;
+  ExpectAllChecked();
+}
+
 TEST_F(ClientsTest, SecretsComeFromTheEnvironmentOrSecretsManager) {
   AwsClients clients(Env());
   AwsBinding secret{"cloud.Secret", "db-password", std::nullopt, {}};

@@ -16,7 +16,7 @@ namespace {
 TEST(AwsPermissionsTest, EveryCallIsAllowedByTheGrantedActions) {
   nlohmann::json table = nlohmann::json::parse(stdlib::ResourcesJson());
   int checked = 0;
-  for (const char* type : {"cloud.Bucket", "cloud.Queue", "cloud.Counter", "cloud.Secret"}) {
+  for (const char* type : {"cloud.Bucket", "cloud.Queue", "cloud.Counter", "cloud.Secret", "cloud.Function"}) {
     const nlohmann::json& permissions = table["resources"][type]["permissions"];
     ASSERT_FALSE(permissions.empty()) << type;
     for (const auto& [operation, targets] : permissions.items()) {

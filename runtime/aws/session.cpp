@@ -18,6 +18,7 @@ auto IamActionsFor(const Service& service, const std::string& operation) -> std:
     if (operation == "CopyObject") return {"s3:GetObject", "s3:PutObject"};
   }
   if (prefix == "sts" && operation == "GetCallerIdentity") return {};  // allowed to every principal
+  if (prefix == "lambda" && operation == "Invoke") return {"lambda:InvokeFunction"};
   return {prefix + ":" + operation};
 }
 
@@ -56,10 +57,15 @@ auto ErrorFromResponse(const Service& service, const std::string& operation, con
       }
     }
   }
-  // SQS also names the error in a header; HEAD answers have no body at all.
+  // SQS also names the error in a header, REST-JSON services (Lambda) only
+  // there; HEAD answers have no body at all.
   if (code.empty()) {
     auto it = response.headers.find("x-amzn-query-error");
     if (it != response.headers.end()) code = it->second.substr(0, it->second.find(';'));
+  }
+  if (code.empty()) {
+    auto it = response.headers.find("x-amzn-errortype");
+    if (it != response.headers.end()) code = it->second.substr(0, it->second.find(':'));
   }
   if (code.empty()) {
     code = response.status == 404 ? "NotFound" : response.status == 403 ? "AccessDenied" : fmt::format("HTTP{}", response.status);

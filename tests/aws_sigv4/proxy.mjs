@@ -22,9 +22,11 @@ const region = args.region;
 const keys = JSON.parse(args.keys);
 
 // Which service a request is for, judged from the request itself (never
-// from its signature): the JSON protocols' X-Amz-Target, STS's Action, else S3.
-function serviceOf(headers, body) {
+// from its signature): Lambda's REST path, the JSON protocols' X-Amz-Target,
+// STS's Action, else S3.
+function serviceOf(headers, body, path = "") {
   const target = headers["x-amz-target"] ?? "";
+  if (path.startsWith("/2015-03-31/functions/")) return "lambda";
   if (target.startsWith("AmazonSQS.")) return "sqs";
   if (target.startsWith("DynamoDB_20120810.")) return "dynamodb";
   if (target.startsWith("secretsmanager.")) return "secretsmanager";
@@ -39,7 +41,7 @@ async function check(req, body) {
   const [, keyId, , , , signedList] = match;
   const key = keys[keyId];
   if (!key) return `unknown access key id ${keyId}`;
-  const service = serviceOf(req.headers, body);
+  const service = serviceOf(req.headers, body, req.url);
   const signed = signedList.split(";");
   for (const name of ["host", "x-amz-date"]) {
     if (!signed.includes(name)) return `header ${name} is not signed`;
@@ -97,7 +99,7 @@ const server = http.createServer((req, res) => {
     }
     if (problem) {
       process.stderr.write(`sigv4 proxy: ${req.method} ${req.url}: ${problem}\n`);
-      const service = serviceOf(req.headers, body);
+      const service = serviceOf(req.headers, body, req.url);
       if (service === "s3" || service === "sts") {
         res.writeHead(403, { "content-type": "application/xml" });
         res.end(`<Error><Code>SignatureDoesNotMatch</Code><Message>${problem.replace(/[<&]/g, " ")}</Message></Error>`);

@@ -157,6 +157,30 @@ test("in the cloud: a missing SDK package is named, a present one is used", asyn
     const { sent } = await import(path.join(pkg, "index.js"));
     assert.deepEqual(sent, [["Put", { Bucket: "app-b", Key: "k", Body: "v", ContentType: undefined }],
                             ["Get", { Bucket: "app-b", Key: "k", Range: "bytes=1-2" }]]);
+
+    // A function on tf-aws: Lambda's Invoke through a stand-in @aws-sdk/client-lambda.
+    const lambdaPkg = path.join(dir, "node_modules/@aws-sdk/client-lambda");
+    fs.mkdirSync(lambdaPkg, { recursive: true });
+    fs.writeFileSync(path.join(lambdaPkg, "package.json"), JSON.stringify({ name: "@aws-sdk/client-lambda", type: "module", main: "index.js" }));
+    fs.writeFileSync(path.join(lambdaPkg, "index.js"), `
+      export const sent = [];
+      export class InvokeCommand { constructor(input) { this.input = input; } }
+      export class LambdaClient { async send(c) {
+        const payload = new TextDecoder().decode(c.input.Payload);
+        sent.push([c.input.FunctionName, c.input.InvocationType, payload]);
+        if (c.input.InvocationType === "Event") return { StatusCode: 202 };
+        if (c.input.FunctionName === "app-fails") return { FunctionError: "Unhandled",
+          Payload: new TextEncoder().encode(JSON.stringify({ errorMessage: "no boom allowed", errorType: "wdsl.HandlerError" })) };
+        return { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify({ echo: JSON.parse(payload) })) };
+      } }`);
+    const resize = copy.fn("RESIZE", { WING_RESIZE_NAME: "app-resize", WING_RESIZE_TYPE: "cloud.Function" });
+    assert.deepEqual(await resize.invoke({ w: 640 }), { echo: { w: 640 } });
+    assert.equal(await resize.invokeAsync("later"), undefined);
+    const fails = copy.fn("F", { WING_F_NAME: "app-fails", WING_F_TYPE: "cloud.Function" });
+    await assert.rejects(fails.invoke(), /the function app-fails failed \(Unhandled\): no boom allowed/);
+    const lambda = await import(path.join(lambdaPkg, "index.js"));
+    assert.deepEqual(lambda.sent, [["app-resize", "RequestResponse", '{"w":640}'], ["app-resize", "Event", '"later"'],
+                                   ["app-fails", "RequestResponse", "null"]]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 // The cloud half of the wdsl JavaScript client (./index.js): on
 // `--target helm/k8s/ecs` a binding's environment names the AWS resource
-// (`WING_<NAME>_NAME`: bucket name, queue URL or name, DynamoDB table name;
+// (`WING_<NAME>_NAME`: bucket name, queue URL or name, DynamoDB table name,
+// Lambda function name (`--target tf-aws`);
 // `WING_<NAME>_TYPE`: its kind), and the operations run through the AWS SDK v3
 // packages that the user's image installs. They are loaded on first use, so an
 // image that only runs in the simulator needs none of them. Credentials and
@@ -12,13 +13,14 @@ const PACKAGES = {
   "cloud.Bucket": "@aws-sdk/client-s3",
   "cloud.Queue": "@aws-sdk/client-sqs",
   "cloud.Counter": "@aws-sdk/client-dynamodb",
+  "cloud.Function": "@aws-sdk/client-lambda",
 };
 
 const loaded = new Map();
 async function sdk(type, name) {
   const pkg = PACKAGES[type];
   if (pkg === undefined) {
-    throw new WingBindingError(`binding "${name}": ${type} has no AWS form in the JavaScript client; in the cloud only cloud.Bucket, cloud.Queue, cloud.Counter and cloud.Secret bindings work`);
+    throw new WingBindingError(`binding "${name}": ${type} has no AWS form in the JavaScript client; in the cloud only cloud.Bucket, cloud.Queue, cloud.Counter, cloud.Function and cloud.Secret bindings work`);
   }
   if (!loaded.has(pkg)) loaded.set(pkg, import(pkg));
   try {
@@ -121,11 +123,13 @@ async function queueCall(sqs, queue, op, args) {
   throw new WingBindingError(`cloud.Queue has no operation ${op}`);
 }
 
-// The table's hash key is `id` (backends/tfaws); the value is the number
-// attribute `counter_value`; a key never set reads as 0.
+// The table's hash key is `id` (backends/tfaws), "counter" for the default
+// key as in wdsl-runtime (runtime/aws/json_services.h), so a service and a
+// container share one count; the value is the number attribute
+// `counter_value`; a key never set reads as 0.
 async function counterCall(dynamo, table, op, args) {
   const client = clientOf(dynamo, "DynamoDBClient");
-  const keyOf = (key) => ({ id: { S: key ?? "default" } });
+  const keyOf = (key) => ({ id: { S: key ?? "counter" } });
   switch (op) {
     case "inc":
     case "dec": {
@@ -148,12 +152,30 @@ async function counterCall(dynamo, table, op, args) {
   throw new WingBindingError(`cloud.Counter has no operation ${op}`);
 }
 
+// Lambda's Invoke: the handler's result, or its error as a WingBindingError.
+async function functionCall(lambda, name, op, args) {
+  const client = clientOf(lambda, "LambdaClient");
+  const payload = new TextEncoder().encode(JSON.stringify(args[0] ?? null));
+  const out = await client.send(new lambda.InvokeCommand({
+    FunctionName: name, Payload: payload, InvocationType: op === "invokeAsync" ? "Event" : "RequestResponse",
+  }));
+  if (op === "invokeAsync") return undefined;
+  const text = out.Payload ? new TextDecoder().decode(out.Payload) : "null";
+  if (out.FunctionError) {
+    let message = text;
+    try { message = JSON.parse(text).errorMessage ?? text; } catch { /* not Lambda's error JSON */ }
+    throw new WingBindingError(`the function ${name} failed (${out.FunctionError}): ${message}`);
+  }
+  return text === "" ? null : JSON.parse(text);
+}
+
 /** Runs `op` of the AWS resource `where` ({name, type}) for binding `label`. */
 export async function call(where, label, op, args) {
   const module = await sdk(where.type, label);
   try {
     if (where.type === "cloud.Bucket") return await bucketCall(module, where.name, op, args);
     if (where.type === "cloud.Queue") return await queueCall(module, where.name, op, args);
+    if (where.type === "cloud.Function") return await functionCall(module, where.name, op, args);
     return await counterCall(module, where.name, op, args);
   } catch (error) {
     if (error instanceof WingBindingError) throw error;
