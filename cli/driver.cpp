@@ -146,6 +146,19 @@ void Passes(const CompileOptions& options, Diagnostics& diagnostics, CompileResu
                                                       "create it only `if @target == \"sim\"`",
                                                       resource.path, options.target)});
       }
+      // A bound user class's methods run in the simulator's interpreter;
+      // no target deploys them for a container yet.
+      for (const ir::Resource& resource : program.resources) {
+        for (const ir::Lift& lift : resource.lifts) {
+          const ir::Resource* target = lift.via == "binding" ? program.FindResource(lift.resource) : nullptr;
+          if (target == nullptr || program.FindClass(target->type) == nullptr) continue;
+          problems.push_back({resource.pos, fmt::format("`{}` binds `{}`, an instance of the user class `{}`: "
+                                                        "user-class bindings run in the simulator only for now, so "
+                                                        "`--target {}` cannot deploy it; bind the resources the class "
+                                                        "uses instead, or bind it only `if @target == \"sim\"`",
+                                                        resource.path, target->path, target->type, options.target)});
+        }
+      }
       Report(problems, DiagnosticKind::kNotOnTarget, diagnostics);
       problems.clear();
       UnresolvedDeployTokens(program, options.target, problems);

@@ -345,6 +345,12 @@ void Checker::ResolveClassMembers(Symbol* cls) {
     for (const auto& [name, member] : cls->base->members) {
       if (name != "new") cls->members[name] = member;
     }
+  } else if (cls->is_resource && !cls->from_stdlib && resource_class_ != nullptr) {
+    // A user preflight class is a std.Resource: `store.allow(["get"])` binds
+    // some of its inflight methods to a container.
+    for (const auto& [name, member] : resource_class_->members) {
+      if (name != "new") cls->members[name] = member;
+    }
   }
   std::set<std::string> own;
   auto add = [&](Symbol* member) {

@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "frontend/lower_signature.h"
 #include "frontend/types.h"
 
 namespace wdsl {
@@ -205,6 +206,7 @@ class Lowerer {
       bool inflight = method.phase == ast::Phase::kInflight || cls.phase == ast::Phase::kInflight;
       ir::FunctionKind kind = method.is_constructor ? ir::FunctionKind::kInit : ir::FunctionKind::kMethod;
       int32_t index = LowerFunctionDecl(cls.name, info.name, method, kind, inflight);
+      out_.program.functions[index].signature = MethodSignature(cls, method, out_.program.types);
       if (method.is_constructor) {
         (inflight && cls.phase != ast::Phase::kInflight ? info.inflight_init : info.init) = index;
         if (cls.phase == ast::Phase::kInflight) info.inflight_init = index, info.init = -1;

@@ -18,6 +18,7 @@
 
 #include "ir/bind_internal.h"
 #include "ir/permissions.h"
+#include "ir/signature.h"
 
 namespace wdsl::ir {
 namespace {
@@ -52,6 +53,16 @@ class Analyzer {
     AVal callee = FromJson(closure);
     AVal result = CallValue(callee, PlainArgs(callee), nullptr, nullptr);
     if (result.Is(AVal::Kind::kClosure)) CallValue(result, PlainArgs(result), nullptr, nullptr);
+  }
+
+  // Runs a `pub inflight` method of the user class resource `path` with data
+  // arguments, as the Resource API does when a bound container calls it.
+  void RunMethod(int32_t function, const std::string& path, const std::string& type) {
+    if (function < 0 || static_cast<size_t>(function) >= program_.functions.size()) return;
+    AVal self = AVal::Refs({path});
+    EnsureInflightInit(path, type, self);
+    std::vector<AVal> args(program_.functions[function].params.size(), AVal::Plain());
+    Call(function, self, {}, nullptr, std::move(args));
   }
 
   auto Lifts() const -> const std::map<std::string, std::set<std::string>>& { return lifts_; }
@@ -687,6 +698,50 @@ auto ToLifts(const std::map<std::string, std::set<std::string>>& found, const st
   return lifts;
 }
 
+// A user class bound to a workload runs the bound methods in the simulator
+// on the class's behalf: what they use becomes the class resource's lifts
+// (the workload itself only gets the methods).
+void BindClassMethods(Program& program, const Json& table, const std::set<std::string>& known_ops,
+                      std::vector<BindProblem>& problems, std::set<std::string>& seen) {
+  std::map<std::string, std::set<std::string>> bound;  // class resource path -> methods
+  for (const Resource& resource : program.resources) {
+    for (const Lift& lift : resource.lifts) {
+      const Resource* target = lift.via == "binding" ? program.FindResource(lift.resource) : nullptr;
+      if (target != nullptr && program.FindClass(target->type) != nullptr) {
+        bound[target->path].insert(lift.ops.begin(), lift.ops.end());
+      }
+    }
+  }
+  for (const auto& [path, methods] : bound) {
+    Resource* target = nullptr;
+    for (Resource& resource : program.resources) {
+      if (resource.path == path) target = &resource;
+    }
+    if (target == nullptr) continue;
+    std::map<std::string, int32_t> functions = BindableMethods(program, target->type);
+    Analyzer analyzer(program, table, known_ops, problems, seen);
+    for (const std::string& method : methods) {
+      if (auto it = functions.find(method); it != functions.end()) analyzer.RunMethod(it->second, path, target->type);
+    }
+    std::map<std::string, std::set<std::string>> found;
+    for (const Lift& lift : target->lifts) {
+      if (lift.via == "code") found[lift.resource].insert(lift.ops.begin(), lift.ops.end());
+    }
+    for (const auto& [resource, ops] : analyzer.Lifts()) found[resource].insert(ops.begin(), ops.end());
+    std::vector<Lift> lifts;
+    for (const Lift& lift : target->lifts) {
+      if (lift.via != "code") lifts.push_back(lift);
+    }
+    for (const auto& [resource, ops] : found) {
+      if (resource != path) lifts.push_back(Lift{resource, {ops.begin(), ops.end()}, "code"});
+    }
+    std::sort(lifts.begin(), lifts.end(), [](const Lift& a, const Lift& b) {
+      return std::tie(a.resource, a.via) < std::tie(b.resource, b.via);
+    });
+    target->lifts = std::move(lifts);
+  }
+}
+
 }  // namespace
 
 auto Bind(Program& program, std::vector<BindProblem>& problems) -> void {
@@ -724,6 +779,7 @@ auto Bind(Program& program, std::vector<BindProblem>& problems) -> void {
     });
     resource.lifts = std::move(lifts);
   }
+  BindClassMethods(program, table, known_ops, problems, seen);
   for (TestCase& test : program.tests) {
     Analyzer analyzer(program, table, known_ops, problems, seen);
     analyzer.RunEntry(test.closure);

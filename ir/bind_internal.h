@@ -84,6 +84,11 @@ auto IsPlainResultMethod(const std::string& name) -> bool;
 // A workload's `bindings`: resource path -> operations it may use.
 auto BindingLifts(const Program& program, const Resource& host, const Json& table, std::vector<BindProblem>& problems)
     -> std::map<std::string, std::set<std::string>>;
+// Problems for bound methods of a user class whose types cannot cross JSON;
+// those are taken out of `chosen`. `all`: the binding named no methods.
+void CheckCrossable(const Program& program, const Resource& host, const std::string& name, const Resource& target,
+                    const std::map<std::string, int32_t>& methods, std::set<std::string>& chosen, bool all,
+                    std::vector<BindProblem>& problems);
 // Problems for resources a workload's props refer to but it does not bind.
 void CheckUnboundUses(const Program& program, const Resource& host, const Json& table,
                       const std::map<std::string, std::set<std::string>>& bound, std::vector<BindProblem>& problems);

@@ -95,23 +95,14 @@ TEST(Bind, ChecksWorkloadBindings) {
   web.type = "containers.Workload";
   web.props = json::parse(R"({"bindings": {
       "UP": {"resource": {"$resource": "root/Default/a"}, "ops": ["put", "frobnicate"]},
-      "ALL": {"$resource": "root/Default/b"},
-      "STORE": {"$resource": "root/Default/store"}}})");
-  Resource store;
-  store.path = "root/Default/store";
-  store.type = "main.Store";
-  ClassInfo cls;
-  cls.name = "main.Store";
-  program.classes.push_back(cls);
+      "ALL": {"$resource": "root/Default/b"}}})");
   program.resources.push_back(web);
-  program.resources.push_back(store);
   std::vector<BindProblem> problems;
   Bind(program, problems);
-  ASSERT_EQ(problems.size(), 2u);
-  std::string all = problems[0].message + "\n" + problems[1].message;
+  ASSERT_EQ(problems.size(), 1u);
+  std::string all = problems[0].message;
   EXPECT_NE(all.find("`frobnicate` is not an inflight operation of `cloud.Bucket`"), std::string::npos) << all;
   EXPECT_NE(all.find("`put`"), std::string::npos) << all;
-  EXPECT_NE(all.find("binding a user class to a workload is not supported"), std::string::npos) << all;
   const Resource* bound = program.FindResource("root/Default/web");
   ASSERT_EQ(bound->lifts.size(), 2u);
   EXPECT_EQ(bound->lifts[0].resource, "root/Default/a");
@@ -119,6 +110,109 @@ TEST(Bind, ChecksWorkloadBindings) {
   EXPECT_EQ(bound->lifts[0].via, "binding");
   EXPECT_EQ(bound->lifts[1].resource, "root/Default/b");
   EXPECT_GT(bound->lifts[1].ops.size(), 5u);
+}
+
+// A program with a user class `main.Store` (resource root/Default/store,
+// its field `data` the bucket a): `get` puts into it, `watch` takes a
+// closure, `hidden` is not `pub` (no signature).
+auto StoreProgram(const json& bindings) -> Program {
+  Program program = Program1(R"({"k": "Block", "kids": []})", json::array());
+  auto method = [&](const std::string& name, const json& signature, const std::string& code) {
+    Function fn;
+    fn.name = "Store." + name;
+    fn.kind = FunctionKind::kMethod;
+    fn.phase = Phase::kInflight;
+    fn.class_name = "main.Store";
+    fn.params = {"x"};
+    fn.slot_count = 1;
+    fn.pos = SourcePos{"main.w", 9, 3};
+    fn.signature = signature;
+    std::string error;
+    Program holder = ProgramFromJson(json::parse(R"({"version": 1, "functions": [{"kind": "Method", "code": )" + code +
+                                                 "}]}"),
+                                     &error);
+    fn.code = holder.functions[0].code;
+    program.functions.push_back(fn);
+    return static_cast<int32_t>(program.functions.size() - 1);
+  };
+  ClassInfo cls;
+  cls.name = "main.Store";
+  cls.methods["get"] = method("get", json::parse(R"({"params": [{"name": "key", "type": "str"}],
+                                                    "result": {"optional": "str"}})"),
+                              R"({"k": "Block", "kids": [{"k": "ExprStmt", "kids": [{"k": "MethodCall", "name": "put",
+                                  "kids": [{"k": "Member", "name": "data", "kids": [{"k": "This"}]},
+                                           {"k": "Const", "const": "k"}, {"k": "Const", "const": "v"}]}]}]})");
+  cls.methods["watch"] = method("watch", json::parse(R"({"params": [{"name": "handler",
+                                    "type": {"function": "inflight (str): void"}}], "result": "void"})"),
+                                R"({"k": "Block", "kids": []})");
+  cls.methods["hidden"] = method("hidden", nullptr, R"({"k": "Block", "kids": []})");
+  program.classes.push_back(cls);
+  Resource store;
+  store.path = "root/Default/store";
+  store.id = "store";
+  store.type = "main.Store";
+  store.fields = json::parse(R"({"data": {"$resource": "root/Default/a"}})");
+  program.resources.push_back(store);
+  Resource web;
+  web.path = "root/Default/web";
+  web.type = "containers.Workload";
+  web.pos = SourcePos{"main.w", 12, 1};
+  web.props = json{{"bindings", bindings}};
+  program.resources.push_back(web);
+  return program;
+}
+
+// The workload may call the bound methods (its `sim` permissions); what they
+// use is the class's lifts, since they run in the simulator on its behalf.
+TEST(Bind, UserClassBindingGrantsItsMethods) {
+  Program program = StoreProgram(json::parse(R"({"STORE": {"resource": {"$resource": "root/Default/store"},
+                                                            "ops": ["get"]}})"));
+  std::vector<BindProblem> problems;
+  Bind(program, problems);
+  EXPECT_TRUE(problems.empty()) << problems[0].message;
+  const Resource* web = program.FindResource("root/Default/web");
+  ASSERT_EQ(web->lifts.size(), 1u);
+  EXPECT_EQ(web->lifts[0].resource, "root/Default/store");
+  EXPECT_EQ(web->lifts[0].ops, std::vector<std::string>{"get"});
+  EXPECT_EQ(web->lifts[0].via, "binding");
+  const Resource* store = program.FindResource("root/Default/store");
+  ASSERT_EQ(store->lifts.size(), 1u);
+  EXPECT_EQ(store->lifts[0].resource, "root/Default/a");
+  EXPECT_EQ(store->lifts[0].ops, std::vector<std::string>{"put"});
+  EXPECT_EQ(store->lifts[0].via, "code");
+  ComputePermissions(program);
+  EXPECT_EQ(program.FindResource("root/Default/web")->permissions["sim"],
+            json::parse(R"([{"resource": "root/Default/store", "ops": ["get"]}])"));
+  EXPECT_EQ(program.FindResource("root/Default/web")->permissions["tf-aws"], json::array())
+      << "nothing in the cloud: the class's own lifts are not the workload's";
+}
+
+TEST(Bind, UserClassBindingRejectsMethodsThatCannotCrossJson) {
+  // Named: the closure parameter and the method that is not `pub` are problems.
+  Program program = StoreProgram(json::parse(R"({"STORE": {"resource": {"$resource": "root/Default/store"},
+                                                            "ops": ["get", "watch", "hidden"]}})"));
+  std::vector<BindProblem> problems;
+  Bind(program, problems);
+  ASSERT_EQ(problems.size(), 2u);
+  std::string all = problems[0].message + "\n" + problems[1].message;
+  EXPECT_NE(all.find("`hidden` is not a `pub inflight` method of `main.Store`; valid methods: `get`, `watch`"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("a container cannot call `watch` of `main.Store` (main.w:9:3): parameter `handler` has type "
+                     "`inflight (str): void`, which cannot cross JSON"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("leave `watch` out of `allow`"), std::string::npos) << all;
+  EXPECT_EQ(program.FindResource("root/Default/web")->lifts[0].ops, std::vector<std::string>{"get"});
+
+  // Bare: every `pub inflight` method, so the fix names the others.
+  program = StoreProgram(json::parse(R"({"ALL": {"$resource": "root/Default/store"}})"));
+  problems.clear();
+  Bind(program, problems);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].message.find("bind only the other methods with `store.allow([\"get\"])`"), std::string::npos)
+      << problems[0].message;
+  EXPECT_EQ(problems[0].pos.line, 12u) << "at the workload";
 }
 
 // A workload whose env refers to a resource with inflight operations must

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "ir/bind_internal.h"
+#include "ir/signature.h"
 
 namespace wdsl::ir::bind_internal {
 
@@ -33,24 +34,27 @@ auto BindingLifts(const Program& program, const Resource& host, const Json& tabl
       problems.push_back(BindProblem{host.pos, fmt::format("binding `{}` of `{}` is not a resource", name, host.path)});
       continue;
     }
+    bool user_class = program.FindClass(target->type) != nullptr;
     auto entry = table.find(target->type);
-    if (program.FindClass(target->type) != nullptr || entry == table.end()) {
+    if (!user_class && entry == table.end()) {
       problems.push_back(BindProblem{
-          host.pos, fmt::format("binding `{}` of `{}`: binding a user class to a workload is not supported (`{}` is a "
-                                "`{}`)",
+          host.pos, fmt::format("binding `{}` of `{}`: `{}` is a `{}`, which has no inflight operations to bind",
                                 name, host.path, target->path, target->type)});
       continue;
     }
+    // A user class binds its `pub inflight` methods, which run in the
+    // simulator when the container calls them (ir/signature.h).
+    std::map<std::string, int32_t> methods;
     std::set<std::string> valid;
-    if (auto p = entry->find("permissions"); p != entry->end() && p->is_object()) {
+    if (user_class) {
+      methods = BindableMethods(program, target->type);
+      for (const auto& [method, fn] : methods) valid.insert(method);
+    } else if (auto p = entry->find("permissions"); p != entry->end() && p->is_object()) {
       for (const auto& [op, permission] : p->items()) valid.insert(op);
     }
-    std::set<std::string>& chosen = found[target->path];
-    if (ops == nullptr) {
-      chosen.insert(valid.begin(), valid.end());
-      continue;
-    }
-    for (const Json& op : ops->is_array() ? *ops : Json::array()) {
+    std::set<std::string> chosen;
+    if (ops == nullptr) chosen = valid;
+    for (const Json& op : ops != nullptr && ops->is_array() ? *ops : Json::array()) {
       std::string text = op.is_string() ? op.get<std::string>() : op.dump();
       if (valid.count(text) != 0) {
         chosen.insert(text);
@@ -59,11 +63,42 @@ auto BindingLifts(const Program& program, const Resource& host, const Json& tabl
       std::string list;
       for (const auto& v : valid) list += (list.empty() ? "`" : ", `") + v + "`";
       problems.push_back(BindProblem{
-          host.pos, fmt::format("binding `{}` of `{}`: `{}` is not an inflight operation of `{}`; valid operations: {}",
-                                name, host.path, text, target->type, list.empty() ? "none" : list)});
+          host.pos, fmt::format("binding `{}` of `{}`: `{}` is not {} of `{}`; valid {}: {}", name, host.path, text,
+                                user_class ? "a `pub inflight` method" : "an inflight operation", target->type,
+                                user_class ? "methods" : "operations", list.empty() ? "none" : list)});
     }
+    if (user_class) CheckCrossable(program, host, name, *target, methods, chosen, ops == nullptr, problems);
+    found[target->path].insert(chosen.begin(), chosen.end());
   }
   return found;
+}
+
+// A container calls a bound method with JSON arguments and gets JSON back,
+// so a method that takes or returns a resource, a closure or a duration
+// cannot be bound.
+void CheckCrossable(const Program& program, const Resource& host, const std::string& name, const Resource& target,
+                    const std::map<std::string, int32_t>& methods, std::set<std::string>& chosen, bool all,
+                    std::vector<BindProblem>& problems) {
+  std::map<std::string, std::string> bad;  // method -> what cannot cross
+  for (const std::string& method : chosen) {
+    std::string problem = SignatureProblem(program, program.functions[methods.at(method)].signature);
+    if (!problem.empty()) bad[method] = problem;
+  }
+  for (const auto& [method, problem] : bad) chosen.erase(method);
+  std::string others;
+  for (const std::string& method : chosen) others += (others.empty() ? "\"" : ", \"") + method + "\"";
+  std::string id = target.path.substr(target.path.rfind('/') + 1);
+  for (const auto& [method, problem] : bad) {
+    const Function& fn = program.functions[methods.at(method)];
+    std::string fix = !all             ? fmt::format("leave `{}` out of `allow`", method)
+                      : others.empty() ? std::string("it has no other method to bind instead")
+                                       : fmt::format("bind only the other methods with `{}.allow([{}])`", id, others);
+    problems.push_back(BindProblem{
+        host.pos, fmt::format("binding `{}` of `{}`: a container cannot call `{}` of `{}` ({}:{}:{}): {}, which cannot "
+                              "cross JSON (only str, num, bool, Json, structs, enums and arrays, maps, sets and "
+                              "optionals of them can); {}, or change the method's types",
+                              name, host.path, method, target.type, fn.pos.file, fn.pos.line, fn.pos.col, problem, fix)});
+  }
 }
 
 namespace {

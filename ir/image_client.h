@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "ir/ir.h"
@@ -24,9 +25,27 @@ inline constexpr const char* kClientDir = ".wdsl-client";
 // pass's business and is left out).
 auto BindingKinds(const Program& program, const Resource& workload) -> std::map<std::string, std::string>;
 
+// For each binding of a user class (c:bindings, case 3): the `pub inflight`
+// methods it binds that can cross JSON (ir/signature.h), by binding name.
+auto BoundMethods(const Program& program, const Resource& workload) -> std::map<std::string, std::set<std::string>>;
+
 // The files of `.wdsl-client/` for these bindings, as path relative to the
 // context -> text: the client, `bindings.js`, `bindings.d.ts` and a
-// `.gitignore` that keeps the directory out of git.
-auto ClientFiles(const std::map<std::string, std::string>& bindings) -> std::map<std::string, std::string>;
+// `.gitignore` that keeps the directory out of git. Bindings of user classes
+// (`program` given, their methods in `methods`) get an interface named after
+// the class, with the structs and enums its methods use.
+auto ClientFiles(const std::map<std::string, std::string>& bindings, const Program* program = nullptr,
+                 const std::map<std::string, std::set<std::string>>& methods = {})
+    -> std::map<std::string, std::string>;
+
+// The TypeScript declarations of the user classes bound as `bindings` (name ->
+// class, methods by name): an interface per class, its structs and enums,
+// and one `export declare const` per binding (image_client_ts.cpp).
+struct ClassTypings {
+  std::string dts;                            // declarations for bindings.d.ts
+  std::map<std::string, std::string> consts;  // binding name -> its type in bindings.d.ts
+};
+auto TypeScriptOfClasses(const Program& program, const std::map<std::string, std::string>& bindings,
+                         const std::map<std::string, std::set<std::string>>& methods) -> ClassTypings;
 
 }  // namespace wdsl::ir

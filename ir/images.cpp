@@ -305,12 +305,16 @@ auto DescribeImages(const Program& program, std::vector<ValidateProblem>& proble
   // Workloads with bindings get the client; workloads that share a context
   // share one image, so its `bindings.js` has the union of their bindings.
   std::map<std::string, std::map<std::string, std::string>> bound;  // context dir -> name -> kind
+  std::map<std::string, std::map<std::string, std::set<std::string>>> methods;  // ... -> name -> user-class methods
   for (const Resource& resource : program.resources) {
     if (resource.type != "containers.Workload") continue;
     std::string image = StringAt(resource.props, "image");
     std::map<std::string, std::string> kinds = BindingKinds(program, resource);
     if (!IsLocalImage(image) || kinds.empty()) continue;
     std::map<std::string, std::string>& all = bound[describer.ContextDir(image)];
+    for (const auto& [name, chosen] : BoundMethods(program, resource)) {
+      methods[describer.ContextDir(image)][name].insert(chosen.begin(), chosen.end());
+    }
     for (const auto& [name, kind] : kinds) {
       auto [it, added] = all.emplace(name, kind);
       if (!added && it->second != kind) {
@@ -344,7 +348,7 @@ auto DescribeImages(const Program& program, std::vector<ValidateProblem>& proble
     // client, so they stay one image and one hash, whatever runs first.
     if (IsLocalImage(use.image)) {
       if (auto it = bound.find(describer.ContextDir(use.image)); it != bound.end()) {
-        use.client_files = ClientFiles(it->second);
+        use.client_files = ClientFiles(it->second, &program, methods[it->first]);
       }
     }
     describer.Describe(use, images);

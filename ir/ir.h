@@ -52,6 +52,11 @@ struct Function {
   int32_t module_toplevel = -1;
   std::vector<int32_t> module_capture_slots;
   nlohmann::json module_captures = nlohmann::json::array();
+  // `pub inflight` methods of preflight classes: what a container that binds
+  // the class (`bindings`) sends and gets back, as ir/signature.h encodes
+  // it: {"params": [{"name", "type", "optional"}], "result": type, "doc"}.
+  // Null for every other function.
+  nlohmann::json signature;
 };
 
 struct ClassInfo {
@@ -124,6 +129,10 @@ struct Program {
   std::vector<ClassInfo> classes;
   std::vector<TestCase> tests;
   std::vector<Edge> edges;
+  // The structs and enums that signatures name (Function::signature), by
+  // qualified name: {"struct": [{"name", "type", "optional"}], "doc"} or
+  // {"enum": ["RED", ...], "doc"}.
+  nlohmann::json types = nlohmann::json::object();
 
   // Amortized constant time: the index follows appends incrementally and is
   // rebuilt when a vector is replaced or shrinks. Renaming an item in place

@@ -286,6 +286,7 @@ auto FunctionToJson(const Function& fn) -> Json {
   if (fn.module_toplevel != -1) out["module_toplevel"] = fn.module_toplevel;
   if (!fn.module_capture_slots.empty()) out["module_capture_slots"] = fn.module_capture_slots;
   if (fn.module_captures.is_array() && !fn.module_captures.empty()) out["module_captures"] = fn.module_captures;
+  if (!fn.signature.is_null()) out["signature"] = fn.signature;
   if (fn.code.root != kNoNode) out["code"] = NodeToJson(fn.code, fn.code.root, 0);
   return out;
 }
@@ -308,6 +309,7 @@ auto FunctionFromJson(const Json& json, std::string* error) -> Function {
   Read(json, "module_toplevel", fn.module_toplevel);
   Read(json, "module_capture_slots", fn.module_capture_slots);
   if (auto it = json.find("module_captures"); it != json.end() && it->is_array()) fn.module_captures = *it;
+  if (auto it = json.find("signature"); it != json.end() && it->is_object()) fn.signature = *it;
   if (auto it = json.find("code"); it != json.end() && !it->is_null()) {
     fn.code.root = NodeFromJson(*it, fn.code, error);
   }
@@ -418,6 +420,7 @@ auto ToJson(const Program& program) -> nlohmann::json {
   Json edges = Json::array();
   for (const Edge& e : program.edges) edges.push_back(Json{{"from", e.from}, {"to", e.to}, {"reason", e.reason}});
   out["edges"] = std::move(edges);
+  if (!program.types.empty()) out["types"] = program.types;
   return out;
 }
 
@@ -471,6 +474,7 @@ auto ProgramFromJson(const nlohmann::json& json, std::string* error) -> Program 
     Read(e, "reason", edge.reason);
     program.edges.push_back(std::move(edge));
   }
+  if (auto it = json.find("types"); it != json.end() && it->is_object()) program.types = *it;
   return program;
 }
 

@@ -39,6 +39,12 @@ auto PermissionsOf(const Program& program, const std::vector<Lift>& lifts) -> Js
   for (const Lift& lift : lifts) {
     const Resource* resource = program.FindResource(lift.resource);
     if (resource == nullptr) continue;
+    if (lift.via == "binding" && program.FindClass(resource->type) != nullptr) {
+      // Bound methods of a user class: the simulator runs them (ir/signature.h);
+      // the cloud targets reject such bindings (cli/driver.cpp).
+      sim[lift.resource].insert(lift.ops.begin(), lift.ops.end());
+      continue;
+    }
     auto entry = table.find(StdlibType(program, resource->type));
     if (entry == table.end()) continue;
     auto permissions = entry->find("permissions");

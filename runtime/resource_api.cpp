@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "ir/json.h"
+#include "ir/signature.h"
 #include "runtime/live_resource.h"
 
 namespace wdsl::runtime {
@@ -55,6 +56,9 @@ struct ResourceApi::Impl {
   std::map<std::string, std::string> tokens;                    // host -> token
   std::map<std::string, std::set<std::string>> allowed;         // token -> "resource\noperation"
 
+  void CallMethod(const ir::Program& program, const ir::Resource& target, const std::string& method,
+                  const nlohmann::json& args, httplib::Response& res);
+
   void Handle(const httplib::Request& req, httplib::Response& res) {
     std::string auth = req.get_header_value("Authorization");
     std::string token = auth.starts_with("Bearer ") ? auth.substr(7) : "";
@@ -89,11 +93,17 @@ struct ResourceApi::Impl {
                                            host, operation, resource, operation)}});
     }
     LiveResource* live = sim.Find(resource);
-    if (live == nullptr) return Answer(res, 404, {{"error", fmt::format("no simulated resource `{}`", resource)}});
+    const ir::Program& program = sim.GetProgram();
+    const ir::Resource* declared = live == nullptr ? program.FindResource(resource) : nullptr;
+    bool user_class = declared != nullptr && program.FindClass(declared->type) != nullptr;
+    if (live == nullptr && !user_class) {
+      return Answer(res, 404, {{"error", fmt::format("no simulated resource `{}`", resource)}});
+    }
     nlohmann::json body = req.body.empty() ? nlohmann::json::object() : nlohmann::json::parse(req.body, nullptr, false);
     if (!body.is_object() || (body.contains("args") && !body["args"].is_array())) {
       return Answer(res, 400, {{"error", "the body must be a JSON object such as {\"args\": [\"key\", \"value\"]}"}});
     }
+    if (user_class) return CallMethod(program, *declared, operation, body.value("args", nlohmann::json::array()), res);
     std::vector<ir::Value> args;
     for (const nlohmann::json& arg : body.value("args", nlohmann::json::array())) {
       args.push_back(ir::ValueFromJson(arg, &sim.GetProgram()));
@@ -110,6 +120,37 @@ struct ResourceApi::Impl {
     }
   }
 };
+
+// A bound `pub inflight` method of a user class: it runs here, in the
+// simulator's interpreter, as a call of that method on the object would
+// from inflight code; arguments are converted to its parameter types.
+void ResourceApi::Impl::CallMethod(const ir::Program& program, const ir::Resource& target, const std::string& method,
+                                   const nlohmann::json& args, httplib::Response& res) {
+  std::map<std::string, int32_t> methods = ir::BindableMethods(program, target.type);
+  auto it = methods.find(method);
+  if (it == methods.end()) {
+    return Answer(res, 404, {{"error", fmt::format("`{}` has no `pub inflight` method `{}`", target.type, method)}});
+  }
+  const ir::Function& fn = program.functions[it->second];
+  std::string error;
+  std::optional<std::vector<ir::Value>> values = ir::ArgsFromJson(program, fn.signature, args, &error);
+  if (!values) {
+    return Answer(res, 400, {{"error", fmt::format("`{}.{}` of `{}`: {}", target.type, method, target.path, error)}});
+  }
+  try {
+    SourceScope scope(target.path);
+    auto closure = std::make_shared<ir::ClosureObject>();
+    closure->function = it->second;
+    closure->receiver = ir::Value::Resource(std::make_shared<const ir::ResourceRef>(ir::ResourceRef{target.path, target.type}));
+    ir::Value result = sim.ThreadInterpreter(program).Call(ir::Value::Closure(closure), std::move(*values));
+    std::optional<nlohmann::json> json = ir::ValueToJson(result, &error);
+    if (!json) return Answer(res, 500, {{"error", "the result cannot be sent as JSON: " + error}});
+    ir::TidyResult(program, fn.signature.value("result", nlohmann::json("void")), *json);
+    return Answer(res, 200, {{"result", *json}});
+  } catch (const std::exception& thrown) {
+    return Answer(res, 500, {{"error", thrown.what()}});
+  }
+}
 
 ResourceApi::ResourceApi(Simulator& sim) : impl_(std::make_unique<Impl>(sim)) {}
 ResourceApi::~ResourceApi() { Stop(); }

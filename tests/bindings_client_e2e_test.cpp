@@ -2,8 +2,9 @@
 // and 3): `wdsl run --sim` puts `.wdsl-client/` into the build context of a
 // workload with `bindings`, the image (FROM scratch: the host's node and the
 // libraries ldd lists for it, no registry needed) imports the generated
-// `bindings.js`, puts an object through the Resource API and tries an
-// operation it is not bound to. Fails (never skips) without Docker or node.
+// `bindings.js`, puts an object through the Resource API, calls a bound
+// method of a user class (which runs in the simulator and writes the bucket)
+// and tries an operation and a method it is not bound to. Fails (never skips) without Docker or node.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -48,9 +49,24 @@ WORKDIR /app
 ENTRYPOINT ["/usr/bin/node", "/app/server.mjs"]
 )");
   WriteFile(dir + "/app/server.mjs", R"(import http from "node:http";
-import { FILES } from "./.wdsl-client/bindings.js";
+import { FILES, NOTES } from "./.wdsl-client/bindings.js";
 
 const report = { type: FILES.type };
+// A user class's method runs in the simulator and writes the bucket itself.
+report.saved = await NOTES.save("via-class.txt", { text: "written by a Notes method", tags: ["a"] });
+try {
+  await NOTES.wipe("via-class.txt");
+  report.wipe = "no error";
+} catch (error) {
+  report.wipe = error.message;
+  report.wipeStatus = error.status;
+}
+try {
+  await NOTES.save("x", { text: 1 });
+} catch (error) {
+  report.badArgs = error.message;
+  report.badStatus = error.status;
+}
 await FILES.put("from-node.txt", "written by node through the wdsl client");
 report.get = await FILES.get("from-node.txt");
 try {
@@ -70,16 +86,34 @@ http.createServer((req, res) => {
 constexpr const char* kApp = R"(bring cloud;
 bring containers;
 let files = new cloud.Bucket() as "files";
+struct Note {
+  text: str;
+  tags: Array<str>?;
+}
+class Notes {
+  box: cloud.Bucket;
+  new(box: cloud.Bucket) { this.box = box; }
+  pub inflight save(name: str, note: Note): str {
+    this.box.put(name, note.text);
+    let tags = note.tags ?? [];
+    return "saved {name} with {tags.length} tags";
+  }
+  pub inflight wipe(name: str): void { this.box.delete(name); }
+}
+let notes = new Notes(files) as "notes";
 let worker = new containers.Workload(
   name: "worker",
   image: "./app",
   port: 8080,
   public: true,
-  bindings: { "FILES" => files.allow(["put", "get"]) },
+  bindings: { "FILES" => files.allow(["put", "get"]), "NOTES" => notes.allow(["save"]) },
 ) as "worker";
 let api = new cloud.Api() as "api";
 api.get("/object", inflight (req: cloud.ApiRequest): cloud.ApiResponse => {
   return cloud.ApiResponse { status: 200, body: files.tryGet("from-node.txt") ?? "missing" };
+});
+api.get("/note", inflight (req: cloud.ApiRequest): cloud.ApiResponse => {
+  return cloud.ApiResponse { status: 200, body: files.tryGet("via-class.txt") ?? "missing" };
 });
 )";
 
@@ -117,6 +151,22 @@ TEST(BindingsClient, NodeContainerCallsBoundOperationAndGets403ForAnUnboundOne) 
             std::string::npos)
       << body;
   EXPECT_EQ(Get(api, "/object").second, "written by node through the wdsl client");
+
+  // The user class: typed after the class, its bound method run in the
+  // simulator (which wrote the bucket), the unbound one 403, bad arguments 400.
+  EXPECT_NE(typings.find("export interface Notes {"), std::string::npos) << typings;
+  EXPECT_NE(typings.find("  save(name: string, note: Note): Promise<string>;"), std::string::npos) << typings;
+  EXPECT_NE(typings.find("export declare const NOTES: Pick<Notes, \"save\">;"), std::string::npos) << typings;
+  EXPECT_EQ(report.value("saved", ""), "saved via-class.txt with 1 tags") << body;
+  EXPECT_EQ(Get(api, "/note").second, "written by a Notes method");
+  EXPECT_EQ(report.value("wipeStatus", 0), 403) << body;
+  EXPECT_NE(report.value("wipe", "").find("NOTES.wipe not allowed: `root/Default/worker` may not call `wipe` on "
+                                          "`root/Default/notes`"),
+            std::string::npos)
+      << body;
+  EXPECT_EQ(report.value("badStatus", 0), 400) << body;
+  EXPECT_NE(report.value("badArgs", "").find("argument 2 (`note`).text must be str, got a number"), std::string::npos)
+      << body;
 }
 
 // The client is part of the image's content hash: the same context with

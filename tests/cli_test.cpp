@@ -107,6 +107,39 @@ new cloud.Service(inflight () => { log(base); }) as "svc";
   std::filesystem::remove_all(dir);
 }
 
+// User-class bindings run in the simulator only: every deployment target
+// says so instead of writing a workload whose calls could not work.
+TEST(CliTest, UserClassBindingIsAnErrorOnCloudTargets) {
+  std::string dir = TempDir("classbind");
+  WriteFile(dir + "/main.w", R"(bring cloud;
+bring containers;
+class Store {
+  data: cloud.Bucket;
+  new() { this.data = new cloud.Bucket(); }
+  pub inflight get(key: str): str? { return this.data.tryGet(key); }
+}
+let store = new Store();
+let web = new containers.Workload(name: "web", image: "nginx:1.27", bindings: { "STORE" => store }) as "web";
+)");
+  WriteFile(dir + "/platform.yaml", ReadFile(std::string(WDSL_SOURCE_DIR) + "/tests/golden/platform.yaml"));
+  for (const char* target : {"helm", "k8s", "ecs", "tf-aws", "cpln"}) {
+    std::vector<std::string> args = {"build", dir + "/main.w", "--target", target, "--no-images"};
+    if (std::string(target) == "ecs" || std::string(target) == "tf-aws" || std::string(target) == "cpln") {
+      args.insert(args.end(), {"--values", dir + "/platform.yaml"});
+    }
+    RunResult run = RunWdsl(args);
+    EXPECT_EQ(run.exit_code, 1) << target << ": " << run.err;
+    EXPECT_NE(run.err.find("main.w:9:11: error[E0603]: `root/Default/web` binds `root/Default/Store`, an instance of "
+                           "the user class `main.Store`: user-class bindings run in the simulator only for now, so "
+                           "`--target " + std::string(target) + "` cannot deploy it"),
+              std::string::npos)
+        << run.err;
+  }
+  RunResult sim = RunWdsl({"build", dir + "/main.w", "--target", "sim", "--no-images"});
+  EXPECT_EQ(sim.exit_code, 0) << sim.err;
+  std::filesystem::remove_all(dir);
+}
+
 // wdsl-runtime on this machine (no Docker): WDSL_TOKENS fills the bundle's
 // tokens, the ready line comes once the start handler returned, and
 // `--ready-check` (the Kubernetes and ECS probe) fails before and passes after.

@@ -91,8 +91,9 @@ const std::set<std::string> kCoveredElsewhere = {
     "E0002",  // invalid UTF-8: CliTest.InvalidUtf8IsReported
     "E0003",  // deep nesting: CliTest.DeepNestingGivesADiagnostic
     "E0004",  // the error cap: CliTest.ErrorCountIsCapped
-    "E0603",  // needs a --target: CliTest.SimContainerIsAnErrorOnHelm and
-              // CliTest.ServiceTokensResolveOnK8sAndAreAnErrorWhereTheyCannot
+    "E0603",  // needs a --target: CliTest.SimContainerIsAnErrorOnHelm,
+              // CliTest.ServiceTokensResolveOnK8sAndAreAnErrorWhereTheyCannot,
+              // CliTest.UserClassBindingIsAnErrorOnCloudTargets
 };
 
 TEST(DiagnosticKinds, EveryKindHasAnExpectedDiagnosticCase) {

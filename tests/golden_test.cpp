@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <regex>
+#include <sstream>
 #include <variant>
 
 #include "ir/hash.h"
@@ -41,9 +42,16 @@ auto Cases() -> std::vector<Case> {
   for (const std::string& file : ListFiles("tests/golden", ".w")) programs.push_back(file);
   std::vector<Case> cases;
   for (const std::string& program : programs) {
+    std::string text = ReadFile(std::string(WDSL_SOURCE_DIR) + "/" + program);
+    // A first line `// targets: ir sim` limits a program to those targets
+    // (user-class bindings build only for the simulator; cli_test checks the others' error).
+    if (text.starts_with("// targets:")) {
+      std::istringstream targets(text.substr(11, text.find('\n') - 11));
+      for (std::string target; targets >> target;) cases.push_back({program, target});
+      continue;
+    }
     for (const char* target : {"ir", "sim", "helm", "k8s"}) cases.push_back({program, target});
     // ECS deploys workloads (a service is one), with the platform values of tests/golden/platform.yaml.
-    std::string text = ReadFile(std::string(WDSL_SOURCE_DIR) + "/" + program);
     bool containers =
         text.find("containers.Workload") != std::string::npos || text.find("cloud.Service") != std::string::npos;
     // tf-aws also runs every function (its own, a consumer, an Api handler) on Lambda.

@@ -86,6 +86,9 @@ auto SimManifest(const ir::Program& program, const std::map<std::string, nlohman
   }
   manifest["tests"] = std::move(tests);
   manifest["edges"] = std::move(ir["edges"]);
+  // Structs and enums of bound user classes' signatures: the Resource API
+  // converts arguments with them.
+  if (ir.contains("types")) manifest["types"] = std::move(ir["types"]);
   return manifest;
 }
 

@@ -83,6 +83,18 @@ test("an operation that throws in the simulator throws its message", async () =>
   await assert.rejects(client.bucket("FILES", env()).get("missing"), /FILES\.get failed \(HTTP 500\): Object does not exist \(key=missing\)\./);
 });
 
+test("a user class: its methods go to the Resource API, null comes back as undefined", async () => {
+  // The stand-in serves root/Default/b: `get` and `put` stand for the class's methods.
+  const store = client.classBinding("main.Store", "FILES", ["put", "get", "wipe"], env());
+  assert.equal(store.type, "main.Store");
+  assert.equal(await store.put("c.txt", "from a class"), undefined);
+  assert.equal(await store.get("c.txt"), "from a class");
+  await assert.rejects(store.wipe("c.txt"), (error) => error.status === 403 && /FILES\.wipe not allowed/.test(error.message));
+  assert.throws(() => client.classBinding("main.Store", "FILES", "get"), /must be an array of names/);
+  const cloud = client.classBinding("main.Store", "S", ["get"], { WING_S_NAME: "x", WING_S_TYPE: "main.Store" });
+  await assert.rejects(cloud.get("k"), /user-class bindings run in the simulator only for now/);
+});
+
 test("a wrong token gives 401 with the server's words", async () => {
   const files = client.bucket("FILES", { ...env(), WING_FILES_TOKEN: "nope" });
   await assert.rejects(files.get("a.txt"), (e) => e.status === 401 && /not authorized: missing or unknown token/.test(e.message));

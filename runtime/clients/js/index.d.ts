@@ -110,6 +110,10 @@ export const OPERATIONS: { readonly [K in keyof ResourceKinds]: readonly string[
 /** A client of kind `type` for binding `name`. The environment is read at
  * each call, so creating a client never throws for a missing variable. */
 export function binding<K extends keyof ResourceKinds>(type: K, name: string, env?: Env): ResourceKinds[K];
+/** A client of the user class `type` ("main.Store") for binding `name`,
+ * with its bound `pub inflight` methods; `T` is its interface in
+ * bindings.d.ts. Works in the simulator only. */
+export function classBinding<T>(type: string, name: string, methods: readonly string[], env?: Env): T & { readonly bindingName: string; readonly type: string };
 export function bucket(name: string, env?: Env): Bucket;
 export function queue(name: string, env?: Env): Queue;
 export function counter(name: string, env?: Env): Counter;

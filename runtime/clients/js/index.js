@@ -110,8 +110,7 @@ export const OPERATIONS = {
   "cloud.Secret": ["value", "valueJson"],
 };
 
-function makeClient(type, name, env, awsBackend) {
-  const operations = OPERATIONS[type];
+function makeClient(type, name, env, awsBackend, operations = OPERATIONS[type], userClass = false) {
   if (operations === undefined) {
     throw new WingBindingError(`binding "${name}": the JavaScript client has no methods for ${type}; supported kinds: ${Object.keys(OPERATIONS).join(", ")}`);
   }
@@ -129,6 +128,14 @@ function makeClient(type, name, env, awsBackend) {
   for (const op of operations) {
     client[op] = async (...args) => {
       const where = resolve();
+      if (userClass) {
+        if (where.mode !== "sim") {
+          throw new WingBindingError(`${name}.${op}: binding "${name}" is a ${type}, and user-class bindings run in the simulator only for now`);
+        }
+        // A Wing `T?` result is `T | undefined` in the typings (bindings.d.ts).
+        const result = await callResourceApi(where, op, args, name);
+        return result === null ? undefined : result;
+      }
       if (where.mode === "sim") return callResourceApi(where, op, args, name);
       if (where.mode === "secret") return secretValue(type, name, where.value, op);
       const aws = await awsBackend();
@@ -158,6 +165,16 @@ function loadAws() {
  * `env` (default `process.env`). */
 export function binding(type, name, env = process.env) {
   return makeClient(type, name, env, loadAws);
+}
+
+/** A client for a binding of a user class `type` ("main.Store") whose bound
+ * `pub inflight` methods are `methods`; each runs in the simulator through
+ * the Resource API. bindings.js makes these, typed in bindings.d.ts. */
+export function classBinding(type, name, methods, env = process.env) {
+  if (!Array.isArray(methods) || methods.some((m) => typeof m !== "string")) {
+    throw new WingBindingError(`binding "${name}": the methods of ${type} must be an array of names`);
+  }
+  return makeClient(type, name, env, loadAws, methods, true);
 }
 
 export const bucket = (name, env) => binding("cloud.Bucket", name, env);
