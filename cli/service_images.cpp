@@ -1,8 +1,10 @@
 #include "cli/service_images.h"
 
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <regex>
 #include <set>
@@ -25,6 +27,22 @@ constexpr const char* kCaCertificates = "/etc/ssl/certs/ca-certificates.crt";
 // context at once (parallel builds, ctest -j) uses.
 auto TemporaryBeside(const fs::path& path) -> fs::path {
   return path.string() + fmt::format(".{}.tmp", ::getpid());
+}
+
+// Whether `path` is the temporary of a copy that another live process is
+// making right now (TemporaryBeside: "<name>.<pid>.tmp"); builds of one app
+// for several targets run at once (the golden tests do), and one build's
+// sweep of stale files must not remove another's copy under way.
+auto IsAnotherCopyUnderWay(const fs::path& path) -> bool {
+  std::string name = path.filename().string();
+  if (!name.ends_with(".tmp")) return false;
+  std::string stem = name.substr(0, name.size() - 4);
+  size_t dot = stem.rfind('.');
+  if (dot == std::string::npos || dot + 1 == stem.size()) return false;
+  std::string digits = stem.substr(dot + 1);
+  if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) return false;
+  pid_t pid = static_cast<pid_t>(std::stol(digits));
+  return pid != ::getpid() && (::kill(pid, 0) == 0 || errno == EPERM);
 }
 
 // Copies `from` (following symlinks) unless `to` has its size and is not
@@ -152,7 +170,7 @@ auto AddRuntimeImages(const ir::Program& program, const fs::path& app_dir, const
     std::vector<fs::path> stale;
     for (auto it = fs::recursive_directory_iterator(rootfs, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {
-      if (!expected.contains(it->path())) stale.push_back(it->path());
+      if (!expected.contains(it->path()) && !IsAnotherCopyUnderWay(it->path())) stale.push_back(it->path());
     }
     for (const fs::path& path : stale) fs::remove_all(path, ec);
 
