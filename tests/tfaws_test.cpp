@@ -261,7 +261,9 @@ TEST(TfAws, FunctionsConsumersAndApiHandlersAreLambdaFunctionsOfTheirImages) {
   // The schedule: an EventBridge rule per ticking function, UNIX cron turned
   // into EventBridge's (year field, `?`, Sunday 1), and the right to invoke.
   ASSERT_EQ(r["aws_cloudwatch_event_rule"].size(), 1u) << r.dump(2);
-  const auto& [tick, rule] = *r["aws_cloudwatch_event_rule"].items().begin();
+  auto first = r["aws_cloudwatch_event_rule"].begin();  // not items(): its proxy would be a destroyed temporary
+  const std::string tick = first.key();
+  const Json& rule = first.value();
   EXPECT_EQ(rule["schedule_expression"], "cron(0 3 ? * 2-6 *)");
   EXPECT_EQ(r["aws_cloudwatch_event_target"][tick]["arn"], "${aws_lambda_function." + tick + ".arn}");
   EXPECT_EQ(r["aws_lambda_permission"][tick + "_schedule"]["principal"], "events.amazonaws.com");
