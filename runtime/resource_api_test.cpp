@@ -21,6 +21,24 @@ auto Post(httplib::Client& client, const std::string& path, const std::string& t
   return {res->status, nlohmann::json::parse(res->body, nullptr, false)};
 }
 
+// Options for a simulator with the Resource API whose workloads run on a
+// fake engine (these tests are about the API, not containers).
+auto OptionsWithResourceApi(const TempDir& dir, BufferLogSink& log, docker::FakeRunner& engine) -> SimOptions {
+  SimOptions options;
+  options.state_dir = dir.Path() / "state";
+  options.log = &log;
+  options.resource_api = true;
+  engine.answer = [](const std::string& command) {
+    if (command.starts_with("info")) return docker::Result{0, "28.2.2\n", "", false};
+    if (command.starts_with("inspect")) return docker::Result{0, "running\n", "", false};
+    // The app network's gateway, where the API listens for containers; loopback here.
+    if (command.starts_with("network inspect")) return docker::Result{0, "127.0.0.1 \n", "", false};
+    return docker::Result{0, "", "", false};
+  };
+  options.docker = &engine;
+  return options;
+}
+
 TEST(ResourceApi, TokensAllowExactlyTheBoundOperations) {
   TempDir dir("resource-api");
   ir::Program program = CompileSource(dir.Path(), R"(
@@ -33,20 +51,8 @@ let web = new containers.Workload(name: "web", image: "nginx",
 let f = new cloud.Function(inflight () => { b.get("x"); }) as "f";
 )");
   BufferLogSink log;
-  SimOptions options;
-  options.state_dir = dir.Path() / "state";
-  options.log = &log;
-  options.resource_api = true;
-  // The workload runs on a fake engine: this test is about tokens.
   docker::FakeRunner engine;
-  engine.answer = [](const std::string& command) {
-    if (command.starts_with("info")) return docker::Result{0, "28.2.2\n", "", false};
-    if (command.starts_with("inspect")) return docker::Result{0, "running\n", "", false};
-    // The app network's gateway, where the API listens for containers; loopback here.
-    if (command.starts_with("network inspect")) return docker::Result{0, "127.0.0.1 \n", "", false};
-    return docker::Result{0, "", "", false};
-  };
-  options.docker = &engine;
+  SimOptions options = OptionsWithResourceApi(dir, log, engine);
   Simulator sim(program, options);
   ASSERT_EQ(sim.Start(), "");
   std::map<std::string, std::string> tokens = sim.ResourceApiTokens();
@@ -122,18 +128,8 @@ new containers.Workload(name: "web", image: "nginx",
   bindings: { "STORE" => store.allow(["put", "get", "entries"]) }) as "web";
 )");
   BufferLogSink log;
-  SimOptions options;
-  options.state_dir = dir.Path() / "state";
-  options.log = &log;
-  options.resource_api = true;
   docker::FakeRunner engine;
-  engine.answer = [](const std::string& command) {
-    if (command.starts_with("info")) return docker::Result{0, "28.2.2\n", "", false};
-    if (command.starts_with("inspect")) return docker::Result{0, "running\n", "", false};
-    if (command.starts_with("network inspect")) return docker::Result{0, "127.0.0.1 \n", "", false};
-    return docker::Result{0, "", "", false};
-  };
-  options.docker = &engine;
+  SimOptions options = OptionsWithResourceApi(dir, log, engine);
   Simulator sim(program, options);
   ASSERT_EQ(sim.Start(), "");
   const std::string web = sim.ResourceApiTokens()["root/Default/web"];
