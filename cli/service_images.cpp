@@ -23,6 +23,16 @@ namespace fs = std::filesystem;
 
 constexpr const char* kCaCertificates = "/etc/ssl/certs/ca-certificates.crt";
 
+// Builds of one app for several targets write the same contexts at once (the
+// golden tests do; so does a `wdsl build` beside a running `wdsl run`). Each
+// writes through temporaries and renames them into place; the temporaries
+// are left out of the content hash and of what Docker is sent, so the hash
+// one build computes never depends on what another is copying right then.
+constexpr const char* kContextIgnore =
+    "# Written by `wdsl build`: temporaries of files being written by a build under way.\n"
+    "**/*.tmp\n"
+    "**/*.tmp-*\n";
+
 // A temporary name beside `path` that no other process writing the same
 // context at once (parallel builds, ctest -j) uses.
 auto TemporaryBeside(const fs::path& path) -> fs::path {
@@ -179,8 +189,9 @@ auto AddRuntimeImages(const ir::Program& program, const fs::path& app_dir, const
     std::optional<nlohmann::json> bundle = is_function ? ir::MakeFunctionBundle(program, host->path, &error)
                                                        : ir::MakeServiceBundle(program, host->path, &error);
     if (!bundle) return error;
-    error = docker::WriteContextFiles(
-        context, {{"bundle.json", bundle->dump() + "\n"}, {"Dockerfile", Dockerfile(*host, library_dirs)}});
+    error = docker::WriteContextFiles(context, {{"bundle.json", bundle->dump() + "\n"},
+                                                {"Dockerfile", Dockerfile(*host, library_dirs)},
+                                                {".dockerignore", kContextIgnore}});
     if (!error.empty()) return error;
     ir::BuildSpec spec;
     spec.context_dir = context.string();

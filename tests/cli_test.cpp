@@ -180,6 +180,35 @@ new cloud.Service(inflight () => {
   std::filesystem::remove_all(dir);
 }
 
+// Builds of one app for several targets write its runtime image contexts at
+// once (ctest -j runs the golden cases of a program side by side). The hash
+// one build records must not depend on the temporaries another is writing
+// right then: the CI run that saw it had services_sim's simulator.json name a
+// hash no quiet context has.
+TEST(CliTest, RuntimeImageHashIgnoresTemporariesOfOtherBuilds) {
+  std::string dir = TempDir("ctxtemps");
+  WriteFile(dir + "/main.w", R"(bring cloud;
+new cloud.Service(inflight () => { log("up"); }) as "svc";
+)");
+  auto hash = [&dir]() {
+    RunResult built = RunWdsl({"build", dir + "/main.w", "--target", "sim", "--no-images", "-o", dir + "/out"});
+    EXPECT_EQ(built.exit_code, 0) << built.err;
+    std::string manifest = ReadFile(dir + "/out/simulator.json");
+    size_t at = manifest.find("\"hash\": \"");
+    if (at == std::string::npos) return "no hash in " + manifest;
+    return manifest.substr(at + 9, manifest.find('"', at + 9) - at - 9);
+  };
+  std::string quiet = hash();
+  // What another live build leaves while it copies (pid 1 is always alive).
+  std::string context = dir + "/.wdsl/images/svc";
+  WriteFile(context + "/rootfs/wdsl/wdsl-runtime.1.tmp", "half a copy");
+  WriteFile(context + "/bundle.json.tmp-1-0", "{\"half\":");
+  EXPECT_EQ(hash(), quiet);
+  EXPECT_TRUE(fs::exists(context + "/rootfs/wdsl/wdsl-runtime.1.tmp")) << "another build's copy was removed";
+  EXPECT_NE(ReadFile(context + "/.dockerignore").find("**/*.tmp"), std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST(CliTest, InvalidUtf8IsReported) {
   std::string dir = TempDir("utf8");
   WriteFile(dir + "/main.w", "let x = \"ok\";\nlet y = \"\xff\xfe\";\n");
