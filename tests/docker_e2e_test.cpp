@@ -386,6 +386,7 @@ TEST(DockerPush, PushesLocalImagesUnderTheirContentHashTags) {
   ASSERT_TRUE(fs::exists("/usr/bin/docker-registry")) << "install docker-registry (scripts/setup.sh does)";
   std::string dir = TempDir("dpush");
   std::string app = fs::path(dir).filename().string();
+  CleanUpApp cleanup{app};
   ASSERT_NO_FATAL_FAILURE(WriteWebContext(dir));
   WriteFile(dir + "/main.w", R"(bring containers;
 new containers.Workload(name: "web", image: "./web", port: 8080) as "web";

@@ -12,13 +12,18 @@
 
 namespace wdsl::testing {
 
-// Removes an app's containers and networks when a test ends, whatever way
-// it ends (a failed assertion that kills a run with SIGKILL leaves them).
+// Removes an app's containers, networks and images when a test ends,
+// whatever way it ends (a failed assertion that kills a run with SIGKILL
+// leaves them). Each test's app is named after its own temporary directory,
+// so the images are its own; removing them by tag keeps a developer's
+// engine from gaining a tag per test per run.
 struct CleanUpApp {
   std::string app;
   ~CleanUpApp() {
     Shell("docker ps -aq --filter label=wdsl.app=" + app + " | xargs -r docker rm -f -v");
     Shell("docker network ls -q --filter label=wdsl.app=" + app + " | xargs -r docker network rm");
+    Shell("docker images --filter label=wdsl.app=" + app +
+          " --format '{{.Repository}}:{{.Tag}}' | grep -v ':<none>$' | xargs -r docker rmi >/dev/null");
   }
 };
 

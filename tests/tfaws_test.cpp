@@ -288,7 +288,7 @@ TEST(TfAws, SchedulesEventBridgeCannotExpressAreErrors) {
     std::string dir = TempDir("tf-schedule");
     WriteFile(dir + "/main.w", std::string("bring cloud;\nlet s = new cloud.Schedule(") + c.props +
                                    ") as \"tick\";\ns.onTick(inflight () => { log(\"tick\"); });\n");
-    RunResult run = RunWdsl({"build", dir + "/main.w", "--target", "tf-aws", "-o", dir + "/out"});
+    RunResult run = RunWdsl({"build", dir + "/main.w", "--target", "tf-aws", "--no-images", "-o", dir + "/out"});
     if (c.error) {
       EXPECT_NE(run.exit_code, 0);
       EXPECT_NE(run.err.find("the cloud.Schedule `root/Default/tick` ("), std::string::npos) << run.err;
@@ -324,7 +324,7 @@ new cloud.Schedule(rate: 10m).onTick(inflight () => { q.push("tick"); });
 new cloud.Service(inflight () => { log("up"); }) as "svc";
 new cloud.Endpoint("https://example.com") as "docs";
 )");
-  RunResult run = RunWdsl({"build", dir + "/main.w", "--target", "tf-aws", "-o", dir + "/out"});
+  RunResult run = RunWdsl({"build", dir + "/main.w", "--target", "tf-aws", "--no-images", "-o", dir + "/out"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.err.find("not deployed"), std::string::npos) << run.err;
   Json tf = Json::parse(ReadFile(dir + "/out/main.tf.json"));
