@@ -95,16 +95,26 @@ void Report(const std::vector<ir::ValidateProblem>& problems, DiagnosticKind kin
 }
 
 // Deploy-time tokens that would reach a deployed app as `${wdsl#...}`: a
-// service's image holds its bundle with tokens in it, which wdsl-runtime
-// resolves from WDSL_TOKENS, and a workload's props (its `env`) are written
-// as they are; a token the target cannot give a value is an error, at the
-// service or workload that uses it.
+// service's image (and on tf-aws, a function's) holds its bundle with tokens
+// in it, which wdsl-runtime resolves from WDSL_TOKENS, and a workload's props
+// (its `env`) are written as they are; a token the target cannot give a value
+// is an error, at the service, function or workload that uses it.
 void UnresolvedDeployTokens(const ir::Program& program, const std::string& target,
                             std::vector<ir::ValidateProblem>& problems) {
   for (const ir::Resource& host : program.resources) {
-    bool service = host.type == "cloud.Service";
-    if (!service && host.type != "containers.Workload") continue;
-    for (const ir::Token& token : service ? ir::ServiceTokens(program, host) : ir::FindTokens(host.props)) {
+    std::vector<ir::Token> tokens;
+    const char* kind = "";
+    if (host.type == "cloud.Service") {
+      kind = "service";
+      tokens = ir::ServiceTokens(program, host);
+    } else if (host.type == "containers.Workload") {
+      kind = "workload";
+      tokens = ir::FindTokens(host.props);
+    } else if (host.type == "cloud.Function" && target == "tf-aws") {  // deployed only there (Lambda)
+      kind = "function";
+      tokens = ir::FunctionTokens(program, host);
+    }
+    for (const ir::Token& token : tokens) {
       if (ir::DeployTokenValue(program, target, token)) continue;
       const ir::Resource* owner = program.FindResource(token.path);
       problems.push_back(
@@ -112,7 +122,7 @@ void UnresolvedDeployTokens(const ir::Program& program, const std::string& targe
            fmt::format("the {} `{}` uses `{}` (the `{}` of `{}`{}), which `--target {}` cannot resolve; pass the "
                        "value another way (an `env` entry or a `cloud.Secret`), or use it only when `@target == "
                        "\"sim\"`",
-                       service ? "service" : "workload", host.path, token.text, token.attribute, token.path,
+                       kind, host.path, token.text, token.attribute, token.path,
                        owner != nullptr ? ", a `" + owner->type + "`" : "", target)});
     }
   }

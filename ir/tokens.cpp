@@ -108,10 +108,16 @@ auto ServiceTokens(const Program& program, const Resource& service) -> std::vect
   return bundle ? CodeTokens(*bundle) : FindTokens(service.props);
 }
 
+auto FunctionTokens(const Program& program, const Resource& function) -> std::vector<Token> {
+  std::optional<Json> bundle = MakeFunctionBundle(program, function.path);
+  return bundle ? CodeTokens(*bundle) : FindTokens(function.props);
+}
+
 auto DeployTokenValue(const Program& program, const std::string& target, const Token& token)
     -> std::optional<std::string> {
   const Resource* resource = program.FindResource(token.path);
   if (resource == nullptr) return std::nullopt;
+  if (target == "tf-aws" && resource->type == "cloud.Api" && token.attribute == "url") return token.text;
   if ((target == "helm" || target == "k8s") && resource->type == "containers.Workload" &&
       token.attribute == "internalUrl") {
     const Json& props = resource->props;

@@ -47,6 +47,10 @@ auto ReplaceTokensIn(const std::string& text, const TokenValue& value_of) -> std
 // `${wdsl#...#arn}`, which only the backends' IAM statements use).
 auto ServiceTokens(const Program& program, const Resource& service) -> std::vector<Token>;
 
+// The same for a function deployed on its own (a Lambda function on tf-aws):
+// the tokens of its bundle.
+auto FunctionTokens(const Program& program, const Resource& function) -> std::vector<Token>;
+
 // Puts the values of `values` (Token::Key() -> value, as WDSL_TOKENS holds
 // them) into a bundle's JSON (ir/bundle.h): into every string, and as a
 // field of the resource, so inflight code that reads `api.url` gets it too.
@@ -57,7 +61,9 @@ auto ResolveBundleTokens(nlohmann::json& bundle, const std::map<std::string, std
 // What a token is where a service is deployed with `--target target`, or
 // nullopt when that target cannot know it. Today: a `containers.Workload`'s
 // `internalUrl` on helm and k8s (`http://<name>:<port>`, the Service's name
-// in the release's namespace).
+// in the release's namespace), and a `cloud.Api`'s `url` on tf-aws, whose
+// value is the token itself: the tf-aws backend writes it as a reference to
+// the HTTP API's endpoint, which only Terraform knows.
 auto DeployTokenValue(const Program& program, const std::string& target, const Token& token)
     -> std::optional<std::string>;
 

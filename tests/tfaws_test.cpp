@@ -338,5 +338,71 @@ new cloud.Endpoint("https://example.com") as "docs";
   }
 }
 
+// An Api's url captured by a function, an Api handler or a service is only
+// known once Terraform has made the HTTP API: it reaches each as a reference
+// to the API's endpoint, in WDSL_TOKENS (which wdsl-runtime substitutes into
+// its bundle) and in `env`, with the program's own `${` still escaped. What
+// AWS cannot resolve is an error rather than a token that would reach AWS.
+TEST(TfAws, AnApisUrlReachesFunctionsAndServicesAsItsEndpoint) {
+  std::string dir = TempDir("tf-tokens");
+  WriteFile(dir + "/main.w", R"(bring cloud;
+let api = new cloud.Api() as "api";
+let base = "{api.url}/v1";
+api.get("/", inflight (req: cloud.ApiRequest): cloud.ApiResponse => {
+  return cloud.ApiResponse { body: "self {base}" };
+});
+new cloud.Function(inflight (event: Json?): Json? => {
+  log("calling {base}");
+  return nil;
+}, env: { "BASE" => "{api.url}/x $\{HOME}" }) as "caller";
+new cloud.Service(inflight () => { log("svc {base}"); }, env: { "API" => api.url }) as "svc";
+)");
+  auto [run, tf] = Build(dir + "/main.w", dir + "/out");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string endpoint = "${aws_apigatewayv2_api.api.api_endpoint}";
+  const Json tokens = {{"root/Default/api#url", endpoint}};
+  EXPECT_EQ(tf.dump().find("${wdsl#"), std::string::npos) << "a token reached AWS: " << tf.dump(2);
+  const Json& lambdas = tf["resource"]["aws_lambda_function"];
+  const Json& caller = lambdas["caller"]["environment"]["variables"];
+  EXPECT_EQ(caller["BASE"], endpoint + "/x $${HOME}");
+  EXPECT_EQ(Json::parse(caller["WDSL_TOKENS"].get<std::string>()), tokens);
+  EXPECT_EQ(Json::parse(lambdas["api_OnRequestHandler0"]["environment"]["variables"]["WDSL_TOKENS"].get<std::string>()),
+            tokens);
+  Json containers = Json::parse(tf["resource"]["aws_ecs_task_definition"]["svc"]["container_definitions"].get<std::string>());
+  std::map<std::string, std::string> env;
+  for (const Json& pair : containers[0]["environment"]) env[pair["name"]] = pair["value"];
+  EXPECT_EQ(env["API"], endpoint);
+  EXPECT_EQ(Json::parse(env["WDSL_TOKENS"]), tokens);
+  int status = 0;
+  std::string report = Shell(std::string(WDSL_SOURCE_DIR) + "/tests/tfaws/check.sh " + dir + "/out/main.tf.json", &status);
+  EXPECT_EQ(status, 0) << report;
+
+  // On EKS the chart's values cannot carry the reference.
+  RunResult eks = RunWdsl({"build", dir + "/main.w", "--target", "tf-aws", "--no-images", "-o", dir + "/eks"});
+  EXPECT_EQ(eks.exit_code, 1);
+  EXPECT_NE(eks.err.find("the workload `root/Default/svc` (" + dir + "/main.w:11:1) uses `${wdsl#root/Default/api#url}`"),
+            std::string::npos)
+      << eks.err;
+  EXPECT_NE(eks.err.find("cannot pass into the chart it deploys on EKS"), std::string::npos) << eks.err;
+  EXPECT_FALSE(fs::exists(dir + "/eks"));
+
+  // A workload's internalUrl has no AWS value a function could read.
+  WriteFile(dir + "/main.w", R"(bring cloud;
+bring containers;
+let db = new containers.Workload(name: "db", image: "redis:7", port: 6379) as "db";
+let dbUrl = db.internalUrl ?? "";
+new cloud.Function(inflight () => { log("db at {dbUrl}"); }) as "f";
+)");
+  auto [bad, nothing] = Build(dir + "/main.w", dir + "/bad");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("main.w:5:1: error[E0603]: the function `root/Default/f` uses "
+                         "`${wdsl#root/Default/db#internalUrl}` (the `internalUrl` of `root/Default/db`, a "
+                         "`containers.Workload`), which `--target tf-aws` cannot resolve"),
+            std::string::npos)
+      << bad.err;
+  EXPECT_FALSE(fs::exists(dir + "/bad"));
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace wdsl::testing

@@ -190,8 +190,17 @@ void EmitLambdas(const ir::Program& program, const std::map<std::string, Json>& 
     Json env = Json::object();
     const Json own_env = r.props.value("env", Json::object());  // items() of a temporary would dangle
     for (const auto& [key, value] : own_env.items()) {
-      env[key] = Literal(value.is_string() ? value.get<std::string>() : value.dump());
+      env[key] = tf::TemplateWithTokens(value.is_string() ? value.get<std::string>() : value.dump(), program);
     }
+    // Deploy-time tokens its code reads (an Api's url), as wdsl-runtime
+    // takes them; the driver has rejected those AWS cannot resolve.
+    Json tokens = Json::object();
+    for (const ir::Token& token : ir::FunctionTokens(program, r)) {
+      if (std::optional<std::string> reference = tf::TokenReference(program, token)) {
+        tokens[Literal(token.Key())] = *reference;
+      }
+    }
+    if (!tokens.empty()) env[ir::kTokensEnv] = tokens.dump();
     env["WDSL_RESOURCE_BACKEND"] = "aws";
     Json lifted = Json::object();
     lifted["bindings"] = LiftBindings(program, r);

@@ -165,6 +165,15 @@ void EmitEks(const ir::Program& program, const std::map<std::string, Json>& imag
   }
   for (const ir::Resource& r : program.resources) {
     if (r.type != "containers.Workload") continue;
+    // The tokens left to Terraform (an Api's url, tf::TokenReference) reach
+    // ECS task definitions and Lambda functions, not the chart's values.
+    for (const ir::Token& token : ir::FindTokens(r.props)) {
+      result.errors.push_back(fmt::format(
+          "the workload `{}` ({}:{}:{}) uses `{}` (the `{}` of `{}`), which `--target tf-aws` cannot pass into the "
+          "chart it deploys on EKS; run the containers on ECS (`containers: {{backend: ecs}}` in the values file), or pass the value another "
+          "way (an `env` entry or a `cloud.Secret`)",
+          r.path, r.pos.file, r.pos.line, r.pos.col, token.text, token.attribute, token.path));
+    }
     std::string name = r.props.value("name", r.id);
     std::string key = ChartValuesKey(name);
     std::string block = TfName(name);
@@ -421,6 +430,8 @@ auto EmitTfAws(const ir::Program& program, const std::map<std::string, nlohmann:
       for (Json& container : containers) {
         // The log group is made by Terraform, not by the awslogs driver.
         container["logConfiguration"]["options"].erase("awslogs-create-group");
+        // An Api's url in a service's env or WDSL_TOKENS: its endpoint.
+        tf::MarkTokenReferences(container, program, place);
         EscapeJson(container);  // the program's text; references are placeholders so far
       }
       Json definition = {{"family", task->family},
