@@ -11,6 +11,7 @@
 #include <map>
 #include <thread>
 
+#include "runtime/container_host.h"
 #include "runtime/simulator.h"
 
 namespace wdsl::runtime {
@@ -42,6 +43,12 @@ struct Router::Impl {
   std::thread thread;
   std::atomic<bool> done{false};
   int port = 0;
+  // The same routes on the app network's gateway, for code in containers
+  // (a service's `web.publicUrl`), on the same port; "" when not listening.
+  httplib::Server gateway_server;
+  std::thread gateway_thread;
+  std::atomic<bool> gateway_done{false};
+  std::string gateway;
 
   void Forward(const httplib::Request& req, httplib::Response& res, RouteTarget* target) {
     std::optional<int> replica = target->PickReplica();
@@ -220,29 +227,49 @@ auto Router::Bind() -> std::string {
     }
     impl_->Forward(req, res, target);
   };
+  auto configure = [&handle](httplib::Server& server) {
+    server.Get(".*", handle).Post(".*", handle).Put(".*", handle).Patch(".*", handle).Delete(".*", handle);
+    server.Options(".*", handle);
+    server.set_tcp_nodelay(true);
+    server.set_keep_alive_max_count(1000);
+    server.set_payload_max_length(1ull << 30);
+    server.set_socket_options([](int socket) {
+      int yes = 1;
+      setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+  };
   httplib::Server& server = impl_->server;
-  server.Get(".*", handle).Post(".*", handle).Put(".*", handle).Patch(".*", handle).Delete(".*", handle);
-  server.Options(".*", handle);
-  server.set_tcp_nodelay(true);
-  server.set_keep_alive_max_count(1000);
-  server.set_payload_max_length(1ull << 30);
-  server.set_socket_options([](int socket) {
-    int yes = 1;
-    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
+  configure(server);
   int first = impl_->sim.NextPort();
   if (first == 0) {
     impl_->port = server.bind_to_any_port("127.0.0.1");
-    return impl_->port > 0 ? "" : "the workload router cannot listen on 127.0.0.1";
-  }
-  for (int port = first, tries = 0; tries < 100 && port < 65536; ++tries, port = impl_->sim.NextPort()) {
-    if (server.bind_to_port("127.0.0.1", port)) {
-      impl_->port = port;
-      if (port != first) impl_->sim.Note(fmt::format("port {} is in use; the workload router listens on {}", first, port));
-      return "";
+    if (impl_->port <= 0) return "the workload router cannot listen on 127.0.0.1";
+  } else {
+    for (int port = first, tries = 0; tries < 100 && port < 65536; ++tries, port = impl_->sim.NextPort()) {
+      if (server.bind_to_port("127.0.0.1", port)) {
+        impl_->port = port;
+        if (port != first) {
+          impl_->sim.Note(fmt::format("port {} is in use; the workload router listens on {}", first, port));
+        }
+        break;
+      }
+    }
+    if (impl_->port <= 0) {
+      return fmt::format("the workload router found no free port from {} to {} on 127.0.0.1", first, first + 99);
     }
   }
-  return fmt::format("the workload router found no free port from {} to {} on 127.0.0.1", first, first + 99);
+  ContainerHost* host = impl_->sim.Containers();
+  if (host != nullptr && !host->Gateway().empty()) {
+    configure(impl_->gateway_server);
+    if (impl_->gateway_server.bind_to_port(host->Gateway(), impl_->port)) {
+      impl_->gateway = host->Gateway();
+    } else {
+      impl_->sim.Note(fmt::format("the workload router cannot also listen on {}:{}, so code in containers cannot "
+                                  "reach workloads by their publicUrl",
+                                  host->Gateway(), impl_->port));
+    }
+  }
+  return "";
 }
 
 void Router::Start() {
@@ -251,23 +278,40 @@ void Router::Start() {
     impl_->server.listen_after_bind();
     impl_->done = true;
   });
+  if (!impl_->gateway.empty()) {
+    impl_->gateway_thread = std::thread([this] {
+      impl_->gateway_server.listen_after_bind();
+      impl_->gateway_done = true;
+    });
+  }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (!impl_->server.is_running() && !impl_->done && std::chrono::steady_clock::now() < deadline) {
+  auto running = [](httplib::Server& server, std::atomic<bool>& done) { return server.is_running() || done; };
+  while ((!running(impl_->server, impl_->done) ||
+          (!impl_->gateway.empty() && !running(impl_->gateway_server, impl_->gateway_done))) &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
 }
 
 void Router::Stop() {
-  if (!impl_->thread.joinable()) return;
-  while (!impl_->done) {
-    impl_->server.stop();
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
-  impl_->thread.join();
+  auto stop = [](httplib::Server& server, std::thread& thread, std::atomic<bool>& done) {
+    if (!thread.joinable()) return;
+    while (!done) {
+      server.stop();
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    thread.join();
+  };
+  stop(impl_->server, impl_->thread, impl_->done);
+  stop(impl_->gateway_server, impl_->gateway_thread, impl_->gateway_done);
 }
 
 auto Router::Url() const -> std::string {
   return impl_->port > 0 ? fmt::format("http://127.0.0.1:{}", impl_->port) : "";
+}
+
+auto Router::ContainerUrl() const -> std::string {
+  return impl_->port > 0 && !impl_->gateway.empty() ? fmt::format("http://{}:{}", impl_->gateway, impl_->port) : "";
 }
 
 }  // namespace wdsl::runtime

@@ -1,5 +1,6 @@
-// The simulator's HTTP entry point for workloads (c:endpoints): one server
-// on 127.0.0.1 that sends each request to the workload with the longest
+// The simulator's HTTP entry point for workloads (c:endpoints): a server
+// on 127.0.0.1 (and, when the app runs containers, one on the app network's
+// gateway with the same port, for code in containers) that sends each request to the workload with the longest
 // matching route prefix, round robin over its ready replicas, forwarding the
 // path unchanged (as a Kubernetes Ingress with `pathType: Prefix` does).
 // No ready replica: 502 with a body that says which workload and why.
@@ -37,6 +38,9 @@ class Router {
   void Start();
   void Stop();
   auto Url() const -> std::string;
+  // The same routes as code in a container reaches them: the app network's
+  // gateway on the same port, or "" (no containers, or it could not listen).
+  auto ContainerUrl() const -> std::string;
   // The target of `path`, or nullptr (exposed for tests).
   auto Match(const std::string& path) const -> RouteTarget*;
 

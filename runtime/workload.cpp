@@ -316,6 +316,18 @@ class Workload : public LiveResource, public RouteTarget {
     for (const auto& replica : replicas) Discard(replica);
   }
 
+  // In a container 127.0.0.1 is the container itself: its publicUrl goes
+  // through the router's listener on the app network's gateway.
+  auto ContainerAttribute(const std::string& name) -> std::optional<std::string> override {
+    if ((name == "publicUrl" || name == "url") && !ports_.empty() && !routes_.empty()) {
+      ContainerHost* host = sim_.Containers();
+      std::string router = host != nullptr ? host->GetRouter().ContainerUrl() : "";
+      if (router.empty()) return std::nullopt;
+      return router + (routes_.front() == "/" ? "" : routes_.front());
+    }
+    return Attribute(name);
+  }
+
   auto Attribute(const std::string& name) -> std::optional<std::string> override {
     if (ports_.empty()) return std::nullopt;
     if (name == "internalUrl") return fmt::format("http://{}:{}", name_, ports_.front());

@@ -162,12 +162,16 @@ TEST(ServiceContainer, ServicesInContainersFlagRunsEveryService) {
 // Readiness and deploy-time tokens: the start handler takes 2 s, then calls
 // the Api through a URL captured at preflight (`${wdsl#...#url}` in the
 // bundle, resolved from WDSL_TOKENS to the Api at the network's gateway)
-// and through `api.url` read inflight, and writes what it got.
+// and through `api.url` read inflight, and a workload through its
+// `publicUrl` (the router's listener on the gateway), and writes what it got.
 auto SlowStartProgram() -> std::string {
   return R"(bring cloud;
+bring containers;
 bring http;
 bring util;
 let b = new cloud.Bucket() as "store";
+let web = new containers.Workload(name: "web", image: "./web", port: 8080, public: true) as "web";
+let webUrl = web.publicUrl ?? "none";
 let api = new cloud.Api() as "api";
 let hello = "{api.url}/hello";
 api.get("/hello", inflight () => { return cloud.ApiResponse { status: 200, body: "hi from the api" }; });
@@ -179,6 +183,17 @@ let s = new cloud.Service(inflight () => {
   b.put("captured", http.get(hello).body);
   b.put("inflight", http.get("{api.url}/hello").body);
   b.put("url", api.url);
+  // The workload may still be starting: the router answers 502 until it is ready.
+  let var page = "";
+  for i in 0..100 {
+    let res = http.get(webUrl);
+    if res.ok {
+      page = res.body;
+      break;
+    }
+    util.sleep(100ms);
+  }
+  b.put("web", page);
 }, runtime: "container") as "slow";
 api.get("/started", inflight () => { return cloud.ApiResponse { status: 200, body: "{s.started()}" }; });
 test "waits for the start handler" {
@@ -193,9 +208,17 @@ TEST(ServiceContainer, ReadyOnlyOnceTheStartHandlerReturnedAndTokensResolveInThe
   std::string app = fs::path(dir).filename().string();
   CleanUpApp cleanup{app};
   WriteFile(dir + "/main.w", SlowStartProgram());
+  ASSERT_TRUE(fs::exists("/bin/busybox")) << "install busybox-static (scripts/setup.sh does)";
+  fs::create_directories(dir + "/web/srv");
+  fs::copy_file("/bin/busybox", dir + "/web/busybox");
+  WriteFile(dir + "/web/srv/index.html", "hello from web\n");
+  WriteFile(dir + "/web/Dockerfile",
+            "FROM scratch\nCOPY busybox /bin/busybox\nCOPY srv /srv\n"
+            "ENTRYPOINT [\"/bin/busybox\", \"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/srv\"]\n");
   RunResult built = RunWdsl({"build", "main.w"}, dir);
   ASSERT_EQ(built.exit_code, 0) << built.err;
   std::string bundle = ReadFile(dir + "/.wdsl/images/slow/bundle.json");
+  EXPECT_NE(bundle.find("${wdsl#root/Default/web#publicUrl}"), std::string::npos) << bundle;
   EXPECT_NE(bundle.find("${wdsl#root/Default/api#url}/hello"), std::string::npos)
       << "the image holds the token, not a port";
 
@@ -212,6 +235,7 @@ TEST(ServiceContainer, ReadyOnlyOnceTheStartHandlerReturnedAndTokensResolveInThe
   std::string container_url = Get(url, "/object/url").second;
   EXPECT_TRUE(container_url.starts_with("http://") && !container_url.starts_with("http://127.0.0.1"))
       << container_url;
+  EXPECT_EQ(Get(url, "/object/web").second, "hello from web\n") << running.Out() << running.Err();
   EXPECT_EQ(running.Out().find("wdsl-runtime: ready"), std::string::npos) << "the readiness line is not logged";
   std::cerr << "figures: wdsl run to ready with a 2 s start handler " << ready_seconds << " s\n";
   EXPECT_EQ(running.SignalAndWait(SIGINT), 0) << running.Err();
