@@ -177,6 +177,8 @@ class ConstraintChecker {
     std::string prop = constraint.value("prop", "");
     if (kind == "min") {
       CheckMin(prop, constraint.value("value", Json()), message);
+    } else if (kind == "integer") {
+      CheckInteger(prop, message);
     } else if (kind == "pattern") {
       CheckPattern(prop, constraint.value("regex", ""), message);
     } else if (kind == "oneOf") {
@@ -201,6 +203,13 @@ class ConstraintChecker {
     for (const Json* value : ValuesAt(resource_.props, prop)) {
       std::optional<double> n = NumberOf(*value);
       if (n && *n < *min) Report(message, Describe(*value), prop);
+    }
+  }
+
+  void CheckInteger(const std::string& prop, const std::string& message) {
+    for (const Json* value : ValuesAt(resource_.props, prop)) {
+      std::optional<double> n = NumberOf(*value);
+      if (n && (!std::isfinite(*n) || *n != std::floor(*n))) Report(message, Describe(*value), prop);
     }
   }
 

@@ -347,7 +347,7 @@ TEST(ResourcesJson, AttributesMatchPublicFields) {
 }
 
 TEST(ResourcesJson, DefaultsAndConstraintsNameKnownProps) {
-  static const std::set<std::string> kinds = {"min", "pattern", "oneOf", "exactlyOne", "atMostOne", "requires",
+  static const std::set<std::string> kinds = {"min", "integer", "pattern", "oneOf", "exactlyOne", "atMostOne", "requires",
                                               "lessOrEqual"};
   auto doc = Resources();
   auto decls = Scan();
