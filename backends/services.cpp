@@ -81,7 +81,10 @@ auto ServicesAsWorkloads(const ir::Program& program, const std::string& target) 
     std::string below = resource.path.starts_with("root/Default/") ? resource.path.substr(13) : resource.path;
     workload.props = {{"name", DnsLabel(below)},
                       {"image", "./.wdsl/images/" + DnsLabel(below)},
-                      {"replicas", static_cast<int64_t>(resource.props.value("replicas", 1.0))},
+                      // `autoStart: false`: deployed, not running, as in the simulator.
+                      {"replicas", resource.props.value("autoStart", true)
+                                       ? static_cast<int64_t>(resource.props.value("replicas", 1.0))
+                                       : int64_t{0}},
                       {"env", env},
                       {"bindings", bindings},
                       // Ready once the start handler has returned; restarted

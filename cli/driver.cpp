@@ -1,6 +1,7 @@
 #include "cli/driver.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <malloc.h>
 #include <pthread.h>
 
@@ -128,6 +129,45 @@ void UnresolvedDeployTokens(const ir::Program& program, const std::string& targe
   }
 }
 
+// Deployed code that starts, stops or asks about a `cloud.Service`: the
+// simulator does it, but no deployed runtime or client can scale a
+// deployment or an ECS service yet, so the call would fail where the app
+// runs; an error here names the host, the service and the operation. Hosts
+// are what the target deploys: services, workloads, and on tf-aws functions.
+// A service with `autoStart: false` cannot also autoscale there (the
+// autoscaler keeps at least `min` replicas running).
+void DeployedServiceControl(const ir::Program& program, const std::string& target,
+                            std::vector<ir::ValidateProblem>& problems) {
+  for (const ir::Resource& host : program.resources) {
+    bool deployed = host.type == "cloud.Service" || host.type == "containers.Workload" ||
+                    (host.type == "cloud.Function" && target == "tf-aws");
+    if (!deployed) continue;
+    for (const ir::Lift& lift : host.lifts) {
+      const ir::Resource* service = program.FindResource(lift.resource);
+      if (service == nullptr || service->type != "cloud.Service") continue;
+      std::vector<std::string> ops;
+      for (const std::string& op : lift.ops) {
+        if (op == "start" || op == "stop" || op == "started") ops.push_back("`" + op + "`");
+      }
+      if (ops.empty()) continue;
+      problems.push_back(
+          {host.pos, fmt::format("`{}` calls {} of the cloud.Service `{}`, which deployed code cannot do on "
+                                 "`--target {}` yet (it runs in the simulator only); deploy the service with "
+                                 "`autoStart` as it should run, or make the call only `if @target == \"sim\"`",
+                                 host.path, fmt::join(ops, ", "), service->path, target)});
+    }
+  }
+  for (const ir::Resource& service : program.resources) {
+    if (service.type != "cloud.Service" || service.props.value("autoStart", true)) continue;
+    auto scaling = service.props.find("autoscaling");
+    if (scaling == service.props.end() || !scaling->is_object()) continue;
+    problems.push_back({service.pos, fmt::format("the cloud.Service `{}` has `autoStart: false` and `autoscaling`: "
+                                                 "on `--target {}` the autoscaler keeps at least `autoscaling.min` "
+                                                 "replicas running, so it would start anyway; drop one of the two",
+                                                 service.path, target)});
+  }
+}
+
 // The passes over the IR that fill lifts and permissions, check props, and
 // describe local images.
 void Passes(const CompileOptions& options, Diagnostics& diagnostics, CompileResult& result) {
@@ -169,6 +209,7 @@ void Passes(const CompileOptions& options, Diagnostics& diagnostics, CompileResu
                                                         resource.path, target->path, target->type, options.target)});
         }
       }
+      DeployedServiceControl(program, options.target, problems);
       Report(problems, DiagnosticKind::kNotOnTarget, diagnostics);
       problems.clear();
       UnresolvedDeployTokens(program, options.target, problems);

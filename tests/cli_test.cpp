@@ -107,6 +107,58 @@ new cloud.Service(inflight () => { log(base); }) as "svc";
   std::filesystem::remove_all(dir);
 }
 
+// `autoStart: false` deploys a service that does not run (0 replicas, as it
+// is idle in the simulator until start()); deployed code that would start,
+// stop or query a service is an error where the target cannot do it, and so
+// is `autoStart: false` with autoscaling, which would start it anyway.
+TEST(CliTest, ServiceControlOnDeploymentTargets) {
+  std::string dir = TempDir("svccontrol");
+  WriteFile(dir + "/main.w", R"(bring cloud;
+let s = new cloud.Service(inflight () => { log("up"); }, autoStart: false, replicas: 3) as "worker";
+)");
+  RunResult k8s = RunWdsl({"build", dir + "/main.w", "--target", "k8s", "--no-images"});
+  ASSERT_EQ(k8s.exit_code, 0) << k8s.err;
+  EXPECT_NE(ReadFile(dir + "/target/main.k8s/manifests.yaml").find("replicas: 0"), std::string::npos);
+  RunResult tf = RunWdsl({"build", dir + "/main.w", "--target", "tf-aws", "--no-images", "--values",
+                          "tests/golden/platform.yaml", "-o", dir + "/tf"});
+  ASSERT_EQ(tf.exit_code, 0) << tf.err;
+  EXPECT_NE(ReadFile(dir + "/tf/main.tf.json").find("\"desired_count\": 0"), std::string::npos);
+
+  WriteFile(dir + "/main.w", R"(bring cloud;
+bring containers;
+let s = new cloud.Service(inflight () => { log("up"); }, autoStart: false) as "worker";
+new cloud.Function(inflight () => { s.start(); }) as "starter";
+new containers.Workload(name: "web", image: "nginx:1.27", bindings: { "W" => s.allow(["stop", "started"]) }) as "web";
+new cloud.Service(inflight () => { log("up"); }, autoStart: false,
+  autoscaling: cloud.ServiceScaling { min: 1, max: 2 }) as "scaled";
+)");
+  RunResult aws = RunWdsl({"build", dir + "/main.w", "--target", "tf-aws", "--no-images", "--values",
+                           "tests/golden/platform.yaml", "-o", dir + "/tf2"});
+  EXPECT_EQ(aws.exit_code, 1);
+  EXPECT_NE(aws.err.find("main.w:4:1: error[E0603]: `root/Default/starter` calls `start` of the cloud.Service "
+                         "`root/Default/worker`, which deployed code cannot do on `--target tf-aws` yet"),
+            std::string::npos)
+      << aws.err;
+  EXPECT_NE(aws.err.find("main.w:5:1: error[E0603]: `root/Default/web` calls `started`, `stop` of the cloud.Service "
+                         "`root/Default/worker`"),
+            std::string::npos)
+      << aws.err;
+  EXPECT_NE(aws.err.find("main.w:6:1: error[E0603]: the cloud.Service `root/Default/scaled` has `autoStart: false` "
+                         "and `autoscaling`"),
+            std::string::npos)
+      << aws.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/tf2"));
+  // On helm functions are not deployed: only the workload's binding is an error.
+  RunResult helm = RunWdsl({"build", dir + "/main.w", "--target", "helm", "--no-images"});
+  EXPECT_EQ(helm.exit_code, 1);
+  EXPECT_EQ(helm.err.find("`root/Default/starter` calls"), std::string::npos) << helm.err;
+  EXPECT_NE(helm.err.find("`root/Default/web` calls `started`, `stop`"), std::string::npos) << helm.err;
+  // The simulator does all of it.
+  RunResult sim = RunWdsl({"build", dir + "/main.w", "--target", "sim", "--no-images"});
+  EXPECT_EQ(sim.exit_code, 0) << sim.err;
+  std::filesystem::remove_all(dir);
+}
+
 // User-class bindings run in the simulator only: every deployment target
 // says so instead of writing a workload whose calls could not work.
 TEST(CliTest, UserClassBindingIsAnErrorOnCloudTargets) {
