@@ -53,11 +53,13 @@ auto ServicesAsWorkloads(const ir::Program& program, const std::string& target) 
   ir::Program out = program;
   std::vector<ir::Resource> resources;
   resources.reserve(program.resources.size());
+  // Deploy-time tokens: resolved where the target knows them (the driver
+  // rejects the others, E0603).
+  ir::TokenValue value_of = [&](const ir::Token& token) { return ir::DeployTokenValue(program, target, token); };
   for (const ir::Resource& resource : program.resources) {
     if (resource.type == "containers.Workload") {
       resources.push_back(resource);
-      ir::ReplaceTokens(resources.back().props,
-                        [&](const ir::Token& token) { return ir::DeployTokenValue(program, target, token); });
+      ir::ReplaceTokens(resources.back().props, value_of);
       continue;
     }
     if (resource.type != "cloud.Service") {
@@ -66,9 +68,7 @@ auto ServicesAsWorkloads(const ir::Program& program, const std::string& target) 
     }
     ir::Resource workload = resource;
     workload.type = "containers.Workload";
-    // Deploy-time tokens: resolved where the target knows them (the driver
-    // rejects the others, E0603), in `env` and, for the bundle, in WDSL_TOKENS.
-    ir::TokenValue value_of = [&](const ir::Token& token) { return ir::DeployTokenValue(program, target, token); };
+    // Tokens in `env` and, for the bundle, in WDSL_TOKENS.
     Json env = resource.props.value("env", Json::object());
     ir::ReplaceTokens(env, value_of);
     Json values = Json::object();

@@ -31,8 +31,8 @@
 #include <sstream>
 
 #include "ir/bundle.h"
-#include "runtime/lambda_runtime.h"
 #include "ir/tokens.h"
+#include "runtime/lambda_runtime.h"
 #include "runtime/remote_host.h"
 #include "runtime/service_runtime.h"
 

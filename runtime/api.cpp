@@ -11,6 +11,7 @@
 
 #include "runtime/container_host.h"
 #include "runtime/live_resource.h"
+#include "runtime/serving.h"
 
 namespace wdsl::runtime {
 namespace {
@@ -151,41 +152,14 @@ class Api : public LiveResource {
 
   auto Start() -> std::string override {
     if (port_ <= 0) return "";
-    if (!gateway_.empty()) {
-      gateway_thread_ = std::thread([this] {
-        gateway_server_.listen_after_bind();
-        gateway_done_ = true;
-      });
-    }
-    thread_ = std::thread([this] {
-      server_.listen_after_bind();
-      listening_done_ = true;
-    });
-    // Ready means accepting: connections made before this already wait in
-    // the socket's backlog, and Stop() cannot miss a server that is running.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (!server_.is_running() && !listening_done_ && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
+    if (!gateway_.empty()) gateway_serving_.Start(gateway_server_);
+    serving_.Start(server_);
     return "";
   }
 
   void Stop() override {
-    if (gateway_thread_.joinable()) {
-      while (!gateway_done_) {
-        gateway_server_.stop();
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
-      }
-      gateway_thread_.join();
-    }
-    if (!thread_.joinable()) return;
-    // httplib's stop() does nothing until the accept loop runs, so ask
-    // until the loop has seen it.
-    while (!listening_done_) {
-      server_.stop();
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-    thread_.join();
+    gateway_serving_.Stop();
+    serving_.Stop();
   }
 
   auto Attribute(const std::string& name) -> std::optional<std::string> override {
@@ -333,12 +307,10 @@ class Api : public LiveResource {
   std::shared_ptr<const RouteTable> table_;
   httplib::Server server_;
   int port_ = 0;
-  std::thread thread_;
-  std::atomic<bool> listening_done_{false};
+  ServingThread serving_;
   httplib::Server gateway_server_;  // on the app network's gateway, when the app runs containers
   std::string gateway_;
-  std::thread gateway_thread_;
-  std::atomic<bool> gateway_done_{false};
+  ServingThread gateway_serving_;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "ir/json.h"
 #include "ir/signature.h"
 #include "runtime/live_resource.h"
+#include "runtime/serving.h"
 
 namespace wdsl::runtime {
 namespace {
@@ -46,8 +47,7 @@ struct ResourceApi::Impl {
   // One server per address: 127.0.0.1, and the Docker network's gateway.
   struct Listener {
     httplib::Server server;
-    std::thread thread;
-    std::atomic<bool> done{false};
+    ServingThread serving;
     std::string address;
     int port = 0;
   };
@@ -196,29 +196,14 @@ auto ResourceApi::Start(const std::string& container_address) -> std::string {
     listener->address = address;
     listener->port = server.bind_to_any_port(address);
     if (listener->port <= 0) return fmt::format("the resource API cannot listen on {}", address);
-    Impl::Listener* raw = listener.get();
-    listener->thread = std::thread([raw] {
-      raw->server.listen_after_bind();
-      raw->done = true;
-    });
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (!server.is_running() && !raw->done && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
+    listener->serving.Start(server);
     impl_->listeners.push_back(std::move(listener));
   }
   return "";
 }
 
 void ResourceApi::Stop() {
-  for (auto& listener : impl_->listeners) {
-    if (!listener->thread.joinable()) continue;
-    while (!listener->done) {
-      listener->server.stop();
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-    listener->thread.join();
-  }
+  for (auto& listener : impl_->listeners) listener->serving.Stop();
 }
 
 auto ResourceApi::Url() const -> std::string {

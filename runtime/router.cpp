@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "runtime/container_host.h"
+#include "runtime/serving.h"
 #include "runtime/simulator.h"
 
 namespace wdsl::runtime {
@@ -40,14 +41,12 @@ struct Router::Impl {
   mutable std::shared_mutex routes_mutex;
   std::vector<std::pair<std::string, RouteTarget*>> routes;
   httplib::Server server;
-  std::thread thread;
-  std::atomic<bool> done{false};
+  ServingThread serving;
   int port = 0;
   // The same routes on the app network's gateway, for code in containers
   // (a service's `web.publicUrl`), on the same port; "" when not listening.
   httplib::Server gateway_server;
-  std::thread gateway_thread;
-  std::atomic<bool> gateway_done{false};
+  ServingThread gateway_serving;
   std::string gateway;
 
   void Forward(const httplib::Request& req, httplib::Response& res, RouteTarget* target) {
@@ -273,37 +272,14 @@ auto Router::Bind() -> std::string {
 }
 
 void Router::Start() {
-  if (impl_->port <= 0 || impl_->thread.joinable()) return;
-  impl_->thread = std::thread([this] {
-    impl_->server.listen_after_bind();
-    impl_->done = true;
-  });
-  if (!impl_->gateway.empty()) {
-    impl_->gateway_thread = std::thread([this] {
-      impl_->gateway_server.listen_after_bind();
-      impl_->gateway_done = true;
-    });
-  }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  auto running = [](httplib::Server& server, std::atomic<bool>& done) { return server.is_running() || done; };
-  while ((!running(impl_->server, impl_->done) ||
-          (!impl_->gateway.empty() && !running(impl_->gateway_server, impl_->gateway_done))) &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
+  if (impl_->port <= 0) return;
+  impl_->serving.Start(impl_->server);
+  if (!impl_->gateway.empty()) impl_->gateway_serving.Start(impl_->gateway_server);
 }
 
 void Router::Stop() {
-  auto stop = [](httplib::Server& server, std::thread& thread, std::atomic<bool>& done) {
-    if (!thread.joinable()) return;
-    while (!done) {
-      server.stop();
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-    thread.join();
-  };
-  stop(impl_->server, impl_->thread, impl_->done);
-  stop(impl_->gateway_server, impl_->gateway_thread, impl_->gateway_done);
+  impl_->serving.Stop();
+  impl_->gateway_serving.Stop();
 }
 
 auto Router::Url() const -> std::string {
