@@ -135,9 +135,18 @@ auto FilesToWatch(const ir::Program& program, const std::map<std::string, nlohma
   return watched;
 }
 
-// `.wdsl/endpoints.json` (every URL) and `.wdsl/resource-api.json` (its
-// URL and the hosts' tokens). "" or the error.
+// `.wdsl/resource-api.json` (its URL and the hosts' tokens), then
+// `.wdsl/endpoints.json` (every URL): scripts wait for endpoints.json, so
+// everything else is there once it is. "" or the error.
 auto WriteRunFiles(runtime::Simulator& sim, const fs::path& wdsl_dir) -> std::string {
+  // The Resource API's tokens let a process call resources: readable by
+  // this user only, and new on every run.
+  nlohmann::json api = {{"url", sim.ResourceApiUrl()}, {"tokens", sim.ResourceApiTokens()}};
+  if (std::string error =
+          runtime::WriteAtomically(wdsl_dir / "resource-api.json", api.dump(2) + "\n", wdsl_dir, 0600);
+      !error.empty()) {
+    return error;
+  }
   nlohmann::json json = nlohmann::json::object();
   for (const auto& e : sim.Endpoints()) {
     if (e.url.empty() && e.details.is_null()) continue;
@@ -147,14 +156,7 @@ auto WriteRunFiles(runtime::Simulator& sim, const fs::path& wdsl_dir) -> std::st
   }
   // The workloads' router: every route of every public workload.
   if (std::string ingress = sim.IngressUrl(); !ingress.empty()) json["ingress"] = {{"url", ingress}};
-  if (std::string error = runtime::WriteAtomically(wdsl_dir / "endpoints.json", json.dump(2) + "\n", wdsl_dir);
-      !error.empty()) {
-    return error;
-  }
-  // The Resource API's tokens let a process call resources: readable by
-  // this user only, and new on every run.
-  nlohmann::json api = {{"url", sim.ResourceApiUrl()}, {"tokens", sim.ResourceApiTokens()}};
-  return runtime::WriteAtomically(wdsl_dir / "resource-api.json", api.dump(2) + "\n", wdsl_dir, 0600);
+  return runtime::WriteAtomically(wdsl_dir / "endpoints.json", json.dump(2) + "\n", wdsl_dir);
 }
 
 // One run of the app: the simulator, started, with endpoints.json and
